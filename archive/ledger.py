@@ -1,0 +1,240 @@
+"""The ingestion ledger: each document's state, and the records it produces.
+
+Every function here runs inside the caller's transaction and writes the
+audit entry for the change it makes, so the state and its audit entry
+commit together or not at all.
+
+    received ──▶ processing ──▶ archived | review | quarantined | failed
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from archive import audit
+from archive.models import (
+    TERMINAL_STATES,
+    Application,
+    Customer,
+    DocState,
+    Document,
+    Drop,
+    ReviewItem,
+    utcnow,
+)
+from validators.types import Decision
+
+SYSTEM = "system"
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass(frozen=True)
+class Taken:
+    """A file taken into the store: the hash, where it is, where it came from."""
+
+    sha256: str
+    store_key: str
+    size: int
+    channel: str
+    name: str
+
+
+def record_drop(session: Session, taken: Taken, actor: str = SYSTEM) -> tuple[Document, bool]:
+    """Register a taken file. Returns (document, is_duplicate): the same
+    content taken twice is one document and a second `Drop` row."""
+    doc = _by_hash(session, taken.sha256)
+    duplicate = doc is not None
+    if doc is None:
+        doc = _insert_document(session, taken)
+        if doc is None:  # another process inserted it first
+            doc, duplicate = _by_hash(session, taken.sha256), True
+    assert doc is not None
+    session.add(
+        Drop(
+            document_id=doc.id, channel=taken.channel, original_name=taken.name, duplicate=duplicate
+        )
+    )
+    detail = {"channel": taken.channel, "sha256": taken.sha256, "size": taken.size}
+    audit.append(
+        session,
+        actor=actor,
+        action="duplicate" if duplicate else "received",
+        document_id=doc.id,
+        detail=detail,
+    )
+    return doc, duplicate
+
+
+def _by_hash(session: Session, sha256: str) -> Document | None:
+    return session.scalars(select(Document).where(Document.sha256 == sha256)).first()
+
+
+def _insert_document(session: Session, taken: Taken) -> Document | None:
+    doc = Document(
+        id=new_id(),
+        sha256=taken.sha256,
+        channel=taken.channel,
+        original_name=taken.name,
+        store_key=taken.store_key,
+        size=taken.size,
+        state=DocState.RECEIVED,
+    )
+    try:
+        with session.begin_nested():
+            session.add(doc)
+    except IntegrityError:
+        return None
+    return doc
+
+
+def begin_processing(session: Session, document_id: str) -> Document | None:
+    """Move a document to `processing`, or return None when it is already
+    finished (a message delivered twice does no second piece of work)."""
+    doc = lock(session, document_id)
+    if doc is None or doc.state in TERMINAL_STATES:
+        return None
+    doc.state = DocState.PROCESSING
+    doc.attempts += 1
+    audit.append(
+        session,
+        actor=SYSTEM,
+        action="processing",
+        document_id=doc.id,
+        detail={"attempt": doc.attempts},
+    )
+    return doc
+
+
+def lock(session: Session, document_id: str) -> Document | None:
+    """Load a document, locking its row until the transaction ends."""
+    stmt = select(Document).where(Document.id == document_id).with_for_update()
+    return session.scalars(stmt).first()
+
+
+def post_decision(
+    session: Session,
+    doc: Document,
+    decision: Decision,
+    *,
+    source_kind: str,
+    raw: dict[str, Any],
+) -> Application:
+    """Store the extracted record and route it: archived records are linked
+    to their customer; everything else opens a review item."""
+    app = Application(
+        id=new_id(),
+        document_id=doc.id,
+        form=decision.form,
+        source_kind=source_kind,
+        route=decision.route,
+        values=dict(decision.values),
+        confidences=dict(decision.confidences),
+        issues=[_issue_json(i) for i in decision.issues],
+        raw=raw,
+    )
+    session.add(app)
+    doc.form = decision.form
+    if decision.route == "archived":
+        app.customer_id = _link_customer(session, decision).id
+        doc.state = DocState.ARCHIVED
+    else:
+        _open_review(session, doc, app, decision)
+        doc.state = DocState.REVIEW
+    session.flush()
+    audit.append(
+        session,
+        actor=SYSTEM,
+        action=doc.state,
+        document_id=doc.id,
+        detail={"form": decision.form, "codes": sorted({i.code for i in decision.issues})},
+    )
+    return app
+
+
+def _issue_json(issue: Any) -> dict[str, Any]:
+    return {
+        "code": issue.code,
+        "fields": list(issue.fields),
+        "message_en": issue.message_en,
+        "message_zh": issue.message_zh,
+    }
+
+
+def _open_review(session: Session, doc: Document, app: Application, decision: Decision) -> None:
+    reasons = sorted({i.code for i in decision.issues})
+    session.add(ReviewItem(id=new_id(), document_id=doc.id, application_id=app.id, reasons=reasons))
+
+
+def _link_customer(session: Session, decision: Decision) -> Customer:
+    """Find the customer by identity document, or create one: a returning
+    customer is updated, never duplicated."""
+    id_type = str(decision.values.get("id_type"))
+    id_number = str(decision.values.get("id_number"))
+    stmt = select(Customer).where(Customer.id_type == id_type, Customer.id_number == id_number)
+    customer = session.scalars(stmt).first()
+    if customer is None:
+        customer = Customer(id=new_id(), id_type=id_type, id_number=id_number)
+        session.add(customer)
+    customer.name = _str_or_none(decision.values.get("name"))
+    customer.updated_at = utcnow()
+    session.flush()
+    return customer
+
+
+def _str_or_none(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def quarantine(session: Session, doc: Document, *, code: str, reason: str) -> None:
+    _finish(session, doc, DocState.QUARANTINED, code=code, reason=reason)
+
+
+def mark_failed(session: Session, doc: Document, *, reason: str) -> None:
+    _finish(session, doc, DocState.FAILED, code="failed", reason=reason)
+
+
+def _finish(session: Session, doc: Document, state: DocState, *, code: str, reason: str) -> None:
+    doc.state = state
+    doc.reason = f"{code}: {reason}"
+    audit.append(
+        session,
+        actor=SYSTEM,
+        action=str(state),
+        document_id=doc.id,
+        detail={"code": code, "reason": reason},
+    )
+
+
+def unfinished(session: Session) -> list[str]:
+    """Documents a crash may have left behind (to be re-driven at start-up)."""
+    stmt = (
+        select(Document.id)
+        .where(Document.state.in_([DocState.RECEIVED, DocState.PROCESSING]))
+        .order_by(Document.created_at)
+    )
+    return list(session.scalars(stmt))
+
+
+def status(session: Session) -> dict[str, Any]:
+    """Counts per state and per channel, and the number of duplicate drops."""
+    states = {s.value: 0 for s in DocState}
+    channels: dict[str, dict[str, int]] = {}
+    rows = session.execute(
+        select(Document.channel, Document.state, func.count()).group_by(
+            Document.channel, Document.state
+        )
+    )
+    for channel, state, n in rows:
+        states[state] += n
+        channels.setdefault(channel, {s.value: 0 for s in DocState})[state] += n
+    duplicates = session.scalar(select(func.count()).where(Drop.duplicate.is_(True))) or 0
+    return {"states": states, "duplicates": duplicates, "channels": channels}

@@ -1,0 +1,138 @@
+"""The archive's tables (SQLAlchemy 2, typed declarative mapping).
+
+Every document that dossier takes has exactly one `Document` row, keyed by
+the SHA-256 of its content; every time a file is taken from an inbox a
+`Drop` row records it (so a second drop of the same content is visible as
+a duplicate). The extracted record is an `Application`; rule-abiding ones
+are linked to a `Customer`; the others wait as a `ReviewItem`. `AuditEntry`
+rows form a hash chain (see `archive.audit`).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+        datetime: DateTime(timezone=True),
+    }
+
+
+class DocState(enum.StrEnum):
+    RECEIVED = "received"
+    PROCESSING = "processing"
+    ARCHIVED = "archived"
+    REVIEW = "review"
+    QUARANTINED = "quarantined"
+    FAILED = "failed"
+
+
+TERMINAL_STATES = frozenset(
+    {DocState.ARCHIVED, DocState.REVIEW, DocState.QUARANTINED, DocState.FAILED}
+)
+
+
+class Document(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    channel: Mapped[str] = mapped_column(String(200), index=True)
+    original_name: Mapped[str] = mapped_column(String(500))
+    store_key: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int]
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    form: Mapped[str | None] = mapped_column(String(50))
+    reason: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    application: Mapped[Application | None] = relationship(back_populates="document")
+
+
+class Drop(Base):
+    """One file taken from an inbox (the ingestion ledger)."""
+
+    __tablename__ = "drops"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(200))
+    original_name: Mapped[str] = mapped_column(String(500))
+    duplicate: Mapped[bool] = mapped_column(default=False)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    id_type: Mapped[str] = mapped_column(String(30))
+    id_number: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (Index("ix_customers_identity", "id_type", "id_number", unique=True),)
+
+
+class Application(Base):
+    """The record extracted from one document, with its decision."""
+
+    __tablename__ = "applications"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), unique=True)
+    customer_id: Mapped[str | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    form: Mapped[str] = mapped_column(String(50))
+    source_kind: Mapped[str] = mapped_column(String(20))
+    route: Mapped[str] = mapped_column(String(20))
+    values: Mapped[dict[str, Any]]
+    confidences: Mapped[dict[str, Any]]
+    issues: Mapped[list[Any]]
+    raw: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    document: Mapped[Document] = relationship(back_populates="application")
+
+
+class ReviewItem(Base):
+    __tablename__ = "review_items"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), unique=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"))
+    reasons: Mapped[list[Any]]
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
+
+
+class AuditEntry(Base):
+    """Append-only, hash-chained record of every state change."""
+
+    __tablename__ = "audit_entries"
+
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    # ISO-8601 text, not a datetime column: the hash covers these exact
+    # characters, and databases round-trip time zones differently.
+    at: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    document_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    detail: Mapped[dict[str, Any]]
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -1,0 +1,190 @@
+"""The `dossier` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from config.errors import DossierError
+from config.settings import Settings
+
+app = typer.Typer(help="dossier: customer onboarding document automation", no_args_is_help=True)
+db_app = typer.Typer(help="database schema", no_args_is_help=True)
+audit_app = typer.Typer(help="the audit chain", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(audit_app, name="audit")
+
+
+def _settings() -> Settings:
+    from workers.logs import configure_logging
+
+    settings = Settings()
+    configure_logging(settings.log_level)
+    return settings
+
+
+@app.command()
+def run() -> None:
+    """Watch the inbox and process documents in this one process (embedded)."""
+    from workers.service import run_embedded, stop_on_signals
+
+    settings = _settings()
+    stop = stop_on_signals()
+    typer.echo(f"dossier: drop scans into {settings.inbox_dir.resolve()}/<channel>/ "
+               f"(Ctrl-C to stop)")
+    run_embedded(settings, stop)
+
+
+@app.command()
+def watch() -> None:
+    """Watch the inbox and enqueue documents on the shared broker (Redis)."""
+    from workers.service import run_watch, stop_on_signals
+
+    settings = _settings()
+    if not settings.broker_url:
+        _fail("`dossier watch` needs DOSSIER_BROKER_URL (redis://…); use `dossier run` "
+              "for the embedded mode", 2)
+    run_watch(settings, stop_on_signals())
+
+
+@app.command()
+def worker(
+    processes: Annotated[int | None, typer.Option(help="worker processes")] = None,
+    threads: Annotated[int | None, typer.Option(help="threads per process")] = None,
+) -> None:
+    """Run Dramatiq worker processes against the shared broker (Redis)."""
+    from workers.service import exec_workers
+
+    settings = _settings()
+    if not settings.broker_url:
+        _fail("`dossier worker` needs DOSSIER_BROKER_URL (redis://…)", 2)
+    exec_workers(settings, processes or settings.worker.processes,
+                 threads or settings.worker.threads)
+
+
+@app.command()
+def process(
+    paths: Annotated[list[Path], typer.Argument(help="files to process")],
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON object per line")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="do not touch the archive")] = False,
+) -> None:
+    """Run the whole pipeline synchronously on the given files."""
+    from workers.direct import process_path
+    from workers.runtime import build_runtime
+    from workers.service import prepare_home
+
+    missing = [p for p in paths if not p.is_file()]
+    if missing:
+        _fail(f"not a file: {', '.join(map(str, missing))}", 2)
+    settings = _settings()
+    if not dry_run:
+        prepare_home(settings)
+    rt = build_runtime(settings)
+    worst = 0
+    for path in paths:
+        outcome = process_path(rt, path, dry_run=dry_run)
+        worst = max(worst, 1 if outcome.decision in ("quarantined", "failed") else 0)
+        _print_outcome(path, outcome, as_json)
+    raise typer.Exit(worst)
+
+
+def _print_outcome(path: Path, outcome: object, as_json: bool) -> None:
+    data = {"source": str(path), **asdict(outcome)}  # type: ignore[call-overload]
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False))
+        return
+    codes = ", ".join(sorted({i["code"] for i in data.get("issues") or []}))
+    extra = codes or data.get("reason") or ""
+    typer.echo(f"{path}: {data['decision']} {data['document_id'] or ''} {extra}".rstrip())
+
+
+@app.command()
+def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Documents per state and per channel."""
+    from archive import ledger
+    from workers.runtime import build_runtime
+
+    rt = build_runtime(_settings())
+    with rt.transaction() as session:
+        data = ledger.status(session)
+    if as_json:
+        typer.echo(json.dumps(data))
+        return
+    _print_status(data)
+
+
+def _print_status(data: dict) -> None:  # type: ignore[type-arg]
+    from rich.console import Console
+    from rich.table import Table
+
+    states = list(data["states"])
+    table = Table(title="dossier documents")
+    table.add_column("channel")
+    for s in states:
+        table.add_column(s, justify="right")
+    for channel, counts in sorted(data["channels"].items()):
+        table.add_row(channel, *(str(counts[s]) for s in states))
+    table.add_row("[b]all[/b]", *(f"[b]{data['states'][s]}[/b]" for s in states))
+    Console().print(table)
+    typer.echo(f"duplicate drops: {data['duplicates']}")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the schema to the latest version."""
+    from archive.db import upgrade
+
+    settings = _settings()
+    settings.home.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.resolved_database_url)
+    typer.echo("database schema is up to date")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Walk the audit chain; exit 1 at the first broken entry."""
+    from archive import audit
+    from workers.runtime import build_runtime
+
+    rt = build_runtime(_settings())
+    with rt.transaction() as session:
+        report = audit.verify(session)
+    if report.ok:
+        typer.echo(f"audit chain intact: {report.count} entries, head {report.head}")
+        return
+    _fail(f"audit chain BROKEN at entry {report.first_bad_seq}: {report.problem}", 1)
+
+
+@app.command()
+def samples(
+    out: Annotated[Path, typer.Option(help="output folder")],
+    count: Annotated[int, typer.Option(help="how many forms")] = 10,
+    seed: Annotated[int, typer.Option(help="random seed")] = 1,
+) -> None:
+    """Generate labelled KYC-P01 forms (fictitious people) with truth files."""
+    from samplegen import generate
+
+    written = generate(count, seed, out)
+    typer.echo(f"wrote {len(written)} forms with truth files to {out}")
+
+
+def _fail(message: str, code: int) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def main() -> None:
+    try:
+        app()
+    except DossierError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":
+    main()
