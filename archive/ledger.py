@@ -142,6 +142,7 @@ def post_decision(
         raw=raw,
     )
     session.add(app)
+    session.flush()  # the review item and customer link refer to it
     doc.form = decision.form
     if decision.route == "archived":
         app.customer_id = _link_customer(session, decision).id

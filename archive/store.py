@@ -66,9 +66,9 @@ class DirectoryStore:
         removed (with `move`) only after the stored copy is durable, so a
         crash at any point leaves the file in the inbox or in the store.
         """
-        self.root.mkdir(parents=True, exist_ok=True)
         tmp = self.root / f".incoming.{os.getpid()}.{uuid.uuid4().hex}"
         try:
+            self.root.mkdir(parents=True, exist_ok=True)
             sha256 = _copy_hashing(source, tmp)
             key = self.key_for(sha256)
             target = self.path(key)
@@ -82,7 +82,7 @@ class DirectoryStore:
                 code="store_unavailable",
             ) from exc
         finally:
-            with contextlib.suppress(FileNotFoundError):
+            with contextlib.suppress(OSError):
                 tmp.unlink()
         return key, sha256
 

@@ -39,3 +39,11 @@ def shared_examples() -> Path:
     if not SHARED_EXAMPLES.is_dir():
         pytest.skip(f"shared examples not present at {SHARED_EXAMPLES}")
     return SHARED_EXAMPLES
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each archive test runs on the embedded SQLite and on real PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'dossier.db'}"
+    return str(request.getfixturevalue("postgres_url"))
