@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from validators_testkit import form_def, rules_def
+
+from config.errors import ConfigurationError
+from validators.policy import FormPolicy, load_policy
+
+
+def test_given_shipped_kyc_config_when_loaded_then_policy_holds_the_rules(
+    policy: FormPolicy,
+) -> None:
+    assert policy.form == "KYC-P01"
+    assert "signature" in policy.required and "email" not in policy.required
+    assert policy.min_age_years == 16 and policy.sign_date_max_age_days == 365
+    assert policy.threshold("id_number") == 0.90
+    assert policy.threshold("name") == 0.80
+    assert policy.choices["gender"] == ("M", "F")
+
+
+def _broken(**changes: Any) -> dict[str, Any]:
+    return {**rules_def(), **changes}
+
+
+@pytest.mark.parametrize(
+    ("rules", "fragment"),
+    [
+        (_broken(required=["name", "shoe_size"]), "shoe_size"),
+        (_broken(rules=["required", "astrology"]), "astrology"),
+        (_broken(min_age_years=-1), "min_age_years"),
+        (_broken(confidence={"default": 1.5}), "default"),
+        (_broken(confidence={"by_type": {"date": 2}}), "date"),
+        (_broken(choices={"name": ["A"]}), "non-choice"),
+        (_broken(form="KYC-P99"), "KYC-P99"),
+        (_broken(typo_key=1), "typo_key"),
+    ],
+)
+def test_given_invalid_rules_when_loaded_then_configuration_error_names_problem(
+    rules: dict[str, Any], fragment: str
+) -> None:
+    with pytest.raises(ConfigurationError, match=fragment):
+        load_policy(form_def(), rules)
+
+
+def test_given_unknown_field_type_when_loaded_then_configuration_error() -> None:
+    form = form_def()
+    form["fields"]["name"] = {"type": "hologram"}
+    with pytest.raises(ConfigurationError, match="hologram"):
+        load_policy(form, rules_def())
+
+
+def test_given_non_mapping_rules_when_loaded_then_configuration_error() -> None:
+    with pytest.raises(ConfigurationError):
+        load_policy(form_def(), ["not", "a", "mapping"])  # type: ignore[arg-type]

@@ -1,0 +1,62 @@
+"""Extraction -> Decision: normalise every field of the form, run the
+enabled rules, and route to review whenever anything is wrong."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from extractors.types import Extraction
+from validators.messages import make_issue
+from validators.normalise import normalise_reading
+from validators.policy import FormPolicy
+from validators.rules import RULES, Context, check_required
+from validators.types import Decision, Issue, Value
+
+
+def _normalise_all(
+    extraction: Extraction, policy: FormPolicy
+) -> tuple[dict[str, Value], dict[str, float], list[Issue]]:
+    values: dict[str, Value] = {}
+    confidences: dict[str, float] = {}
+    issues: list[Issue] = []
+    for key, spec in policy.fields.items():
+        reading = extraction.fields.get(key)
+        result = normalise_reading(
+            reading, spec.type,
+            options=policy.choices.get(key, ()), aliases=policy.country_aliases,
+        )
+        values[key] = result.value
+        if reading is not None:
+            confidences[key] = reading.confidence
+        if result.issue:
+            issues.append(make_issue(result.issue, (key,), policy.label(key)))
+    return values, confidences, issues
+
+
+def _dedupe(issues: list[Issue]) -> tuple[Issue, ...]:
+    seen: dict[tuple[str, tuple[str, ...]], Issue] = {}
+    for issue in issues:
+        seen.setdefault((issue.code, issue.fields), issue)
+    return tuple(seen.values())
+
+
+def decide(extraction: Extraction, policy: FormPolicy, today: dt.date) -> Decision:
+    """The decision for one document. `today` is passed in so that the same
+    extraction always gives the same decision (and tests need no clock).
+
+    Values are never corrected here: a checksum-valid ID whose birth date
+    disagrees with the form is reported, not "fixed" from either side.
+    """
+    values, confidences, issues = _normalise_all(extraction, policy)
+    ctx = Context(values, confidences, policy, today)
+    for name, rule in RULES.items():
+        if name in policy.rules:
+            issues.extend(rule(ctx))
+    if "required" in policy.rules:
+        issues.extend(check_required(ctx, {f for i in issues for f in i.fields[:1]}))
+    return Decision(
+        form=policy.form,
+        values=values,
+        confidences={key: confidences.get(key, 0.0) for key in values},
+        issues=_dedupe(issues),
+    )
