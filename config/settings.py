@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     home: Path = Field(Path("var"), description="all state lives here")
     database_url: str | None = Field(None, description="default: SQLite under home")
     broker_url: str | None = Field(None, description="unset = embedded; redis://… = Redis")
+    broker_namespace: str = Field("dossier", description="Redis key prefix of the queues")
     forms_dir: Path = Field(FORMS_DIR, description="form templates and rules")
     default_form: str = "KYC-P01"
     tesseract_cmd: str = "tesseract"

@@ -14,6 +14,7 @@ import pwd
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -95,7 +96,10 @@ def _candidate_dsns() -> list[str]:
 
 
 @contextlib.contextmanager
-def _throwaway_cluster(workdir: Path) -> Iterator[str]:
+def _throwaway_cluster(_workdir: Path) -> Iterator[str]:
+    # Its own folder directly under /tmp: pytest's temp folders are private
+    # to root, and the server runs as `postgres` when we are root.
+    workdir = Path(tempfile.mkdtemp(prefix="dossier-pg-"))
     bindir = _postgres_bindir()
     data, port = workdir / "pgdata", free_port()
     data.mkdir(parents=True, exist_ok=True)
@@ -112,6 +116,7 @@ def _throwaway_cluster(workdir: Path) -> Iterator[str]:
         yield dsn
     finally:
         run(f"{bindir}/pg_ctl", "-D", str(data), "-m", "immediate", "stop")
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _postgres_bindir() -> str:

@@ -1,0 +1,122 @@
+"""One document through the stages, top-down like a recipe.
+
+    begin (ledger) → extract (extractors) → decide (validators) → post (archive)
+
+Each stage is a plain function; the Dramatiq actors and `dossier process`
+both call `process_document`. Bad input is quarantined here and never
+retried; any other error propagates so the broker retries with backoff.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from archive import ledger
+from config.errors import RejectedInput
+from extractors import extract
+from extractors.types import Extraction
+from validators.decide import decide
+from validators.types import Decision
+from workers import quarantine
+from workers.runtime import Form, Runtime
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one document (also the `dossier process --json` line)."""
+
+    document_id: str | None
+    decision: str  # archived | review | quarantined | failed | skipped
+    form: str | None = None
+    fields: dict[str, dict[str, Any]] | None = None
+    issues: list[dict[str, str | None]] | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    document_id: str
+    path: Path
+    channel: str
+    name: str
+
+
+def process_document(rt: Runtime, document_id: str) -> Outcome:
+    claimed = _begin(rt, document_id)
+    if claimed is None:
+        return Outcome(document_id, "skipped", reason="already finished")
+    form = rt.default_form
+    try:
+        extraction = extract(claimed.path, form.template, rt.ocr, rt.limits)
+    except RejectedInput as exc:
+        return _quarantine(rt, claimed, exc)
+    decision = decide(extraction, form.policy, rt.today())
+    _post(rt, claimed, extraction, decision)
+    log.info("document %s → %s %s", document_id, decision.route,
+             sorted({i.code for i in decision.issues}))
+    return outcome_of(document_id, extraction, decision)
+
+
+def evaluate(rt: Runtime, path: Path, form: Form | None = None) -> tuple[Extraction, Decision]:
+    """Extract and decide without touching the archive (`--dry-run`)."""
+    form = form or rt.default_form
+    extraction = extract(path, form.template, rt.ocr, rt.limits)
+    return extraction, decide(extraction, form.policy, rt.today())
+
+
+def _begin(rt: Runtime, document_id: str) -> _Claimed | None:
+    with rt.transaction() as session:
+        doc = ledger.begin_processing(session, document_id)
+        if doc is None:
+            return None
+        return _Claimed(doc.id, rt.store.path(doc.store_key), doc.channel, doc.original_name)
+
+
+def _post(rt: Runtime, claimed: _Claimed, extraction: Extraction, decision: Decision) -> None:
+    with rt.transaction() as session:
+        doc = ledger.lock(session, claimed.document_id)
+        if doc is None or doc.state != "processing":
+            return  # another delivery finished it meanwhile: nothing twice
+        ledger.post_decision(session, doc, decision, source_kind=extraction.source_kind,
+                             raw=raw_readings(extraction))
+
+
+def _quarantine(rt: Runtime, claimed: _Claimed, exc: RejectedInput) -> Outcome:
+    reason = f"{exc.code}: {exc}"
+    with rt.transaction() as session:
+        doc = ledger.lock(session, claimed.document_id)
+        if doc is not None and doc.state == "processing":
+            ledger.quarantine(session, doc, code=exc.code, reason=str(exc))
+    quarantine.place(rt.settings.quarantine_dir, claimed.channel, claimed.name, claimed.path,
+                     reason=reason, move=False)
+    log.warning("document %s quarantined: %s", claimed.document_id, exc.code)
+    return quarantined(claimed.document_id, exc)
+
+
+def quarantined(document_id: str | None, exc: RejectedInput) -> Outcome:
+    issue = {"field": None, "code": exc.code, "message": str(exc)}
+    return Outcome(document_id, "quarantined", fields={}, issues=[issue],
+                   reason=f"{exc.code}: {exc}")
+
+
+def raw_readings(extraction: Extraction) -> dict[str, Any]:
+    """What the reader saw, kept for the reviewer."""
+    return {
+        key: {"raw": r.raw, "confidence": r.confidence, "marked": list(r.marked),
+              "present": r.present, "candidates": list(r.candidates)}
+        for key, r in extraction.fields.items()
+    }
+
+
+def outcome_of(document_id: str | None, extraction: Extraction, decision: Decision) -> Outcome:
+    fields = {
+        key: {"value": value, "confidence": round(decision.confidences.get(key, 0.0), 4)}
+        for key, value in decision.values.items()
+    }
+    issues = [{"field": i.field, "code": i.code, "message": i.message} for i in decision.issues]
+    return Outcome(document_id, decision.route, extraction.form, fields, issues)

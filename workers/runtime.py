@@ -1,0 +1,103 @@
+"""The composition root: concrete adapters built once from settings.
+
+Everything a stage needs travels in one `Runtime`; nothing below `workers/`
+reads settings or the environment itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from archive.db import make_engine, make_sessions
+from archive.store import DirectoryStore
+from config.errors import ConfigurationError
+from config.settings import Settings
+from extractors.loader import LoadLimits
+from extractors.ocr import OcrEngine, TesseractEngine, TesseractSettings
+from extractors.template import FormTemplate, load_template
+from validators.policy import FormPolicy, load_policy
+
+
+@dataclass(frozen=True)
+class Form:
+    """One configured form: how to read it and which rules apply."""
+
+    template: FormTemplate
+    policy: FormPolicy
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    store: DirectoryStore
+    forms: dict[str, Form]
+    ocr: OcrEngine
+    limits: LoadLimits
+    today: Callable[[], dt.date] = field(default=dt.date.today)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with self.sessions.begin() as session:
+            yield session
+
+    @property
+    def default_form(self) -> Form:
+        return self.forms[self.settings.default_form]
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def build_runtime(settings: Settings, ocr: OcrEngine | None = None) -> Runtime:
+    engine = make_engine(settings.resolved_database_url)
+    return Runtime(
+        settings=settings,
+        engine=engine,
+        sessions=make_sessions(engine),
+        store=DirectoryStore(settings.store_dir),
+        forms=load_forms(settings.forms_dir),
+        ocr=ocr or TesseractEngine(
+            TesseractSettings(
+                cmd=settings.tesseract_cmd, timeout_s=settings.worker.ocr_timeout_seconds
+            )
+        ),
+        limits=LoadLimits(
+            max_bytes=settings.limits.max_bytes,
+            max_pixels=settings.limits.max_pixels,
+            max_pages=settings.limits.max_pages,
+        ),
+    )
+
+
+def load_forms(forms_dir: Path) -> dict[str, Form]:
+    """Every folder under `forms_dir` with a form.yaml is a form."""
+    forms = {}
+    for folder in sorted(p for p in forms_dir.iterdir() if (p / "form.yaml").is_file()):
+        form_def = _read_yaml(folder / "form.yaml")
+        rules = _read_yaml(folder / str(form_def.get("rules", "rules.yaml")))
+        template = load_template(folder)
+        forms[template.form_id] = Form(template, load_policy(form_def, rules))
+    if not forms:
+        raise ConfigurationError(f"no form definitions found under {forms_dir}")
+    return forms
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigurationError(f"cannot read {path}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigurationError(f"{path} must hold a mapping")
+    return data

@@ -1,0 +1,93 @@
+"""Long-running modes: `dossier run` (embedded), `watch` and `worker`."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable
+
+import dramatiq
+
+from archive import ledger
+from archive.db import upgrade
+from config.settings import Settings
+from inbox.watcher import InboxWatcher, WatchOptions
+from workers.intake import Intake
+from workers.runtime import Runtime, build_runtime
+from workers.tasks import LIVE_QUEUE, Actors, declare_actors, make_broker
+
+log = logging.getLogger(__name__)
+
+
+def prepare_home(settings: Settings) -> None:
+    for folder in (settings.inbox_dir, settings.store_dir, settings.quarantine_dir):
+        folder.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.resolved_database_url)
+
+
+def make_watcher(rt: Runtime, actors: Actors) -> InboxWatcher:
+    i = rt.settings.inbox
+    options = WatchOptions(i.stable_seconds, i.rescan_seconds, i.polling, i.ignore_patterns)
+    return InboxWatcher(rt.settings.inbox_dir, options, Intake(rt, actors.enqueue))
+
+
+def redrive(rt: Runtime, enqueue: Callable[[str], None]) -> int:
+    """Re-send documents a crash left in `received` or `processing`;
+    processing is idempotent, so a document already in flight is harmless."""
+    with rt.transaction() as session:
+        pending = ledger.unfinished(session)
+    for document_id in pending:
+        enqueue(document_id)
+    if pending:
+        log.info("re-driving %d unfinished document(s)", len(pending))
+    return len(pending)
+
+
+def stop_on_signals() -> threading.Event:
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    return stop
+
+
+def run_embedded(settings: Settings, stop: threading.Event) -> None:
+    """Watcher and workers in one process on the in-memory broker; the
+    ledger (not the broker) is what makes this crash-safe."""
+    prepare_home(settings)
+    rt = build_runtime(settings)
+    broker = make_broker(settings)
+    actors = declare_actors(broker, lambda: rt)
+    threads = settings.worker.processes * settings.worker.threads
+    worker = dramatiq.Worker(broker, worker_threads=threads, worker_timeout=200)
+    worker.start()
+    redrive(rt, actors.enqueue)
+    log.info("dossier running: inbox %s, %d worker thread(s)", settings.inbox_dir, threads)
+    try:
+        make_watcher(rt, actors).run(stop)
+    finally:
+        worker.stop()
+        rt.close()
+
+
+def run_watch(settings: Settings, stop: threading.Event) -> None:
+    """The watcher alone, feeding the shared broker (Redis)."""
+    prepare_home(settings)
+    rt = build_runtime(settings)
+    actors = declare_actors(make_broker(settings), lambda: rt)
+    redrive(rt, actors.enqueue)
+    log.info("dossier watching %s → %s", settings.inbox_dir, settings.broker_url)
+    try:
+        make_watcher(rt, actors).run(stop)
+    finally:
+        rt.close()
+
+
+def exec_workers(settings: Settings, processes: int, threads: int) -> None:
+    """Replace this process with Dramatiq's worker supervisor, which forks
+    `processes` workers importing `workers.entry`."""
+    argv = [sys.executable, "-m", "dramatiq", "workers.entry", "--processes", str(processes),
+            "--threads", str(threads), "--queues", LIVE_QUEUE]
+    os.execv(sys.executable, argv)
