@@ -1,0 +1,259 @@
+"""Register a scanned page onto the blank form.
+
+Order of attempts, cheapest and most exact first: the four corner
+registration squares (affine fit), then ORB features against the blank.
+Each candidate orientation is warped and compared with the blank; the
+best correlation wins, which is how upside-down pages are told apart from
+upright ones (the corner squares alone are symmetric under 180 degrees).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+
+import cv2
+import numpy as np
+
+from config.errors import RejectedInput
+from extractors.template import FormTemplate
+
+log = logging.getLogger(__name__)
+
+LOW = 0.25  # scale of the thumbnails used for scoring and refinement
+MIN_SCORE = 0.35  # blank-vs-page correlation below which a fit is not this form
+GOOD_SCORE = 0.6  # a fit this good needs no feature-matching fallback
+MAX_MARK_RESIDUAL_PX = 12.0
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """A page warped onto the blank; `matrix` maps source pixels to blank pixels."""
+
+    page: np.ndarray
+    matrix: np.ndarray
+    rotation: int
+    method: str
+    score: float
+
+
+def align_page(image: np.ndarray, template: FormTemplate) -> Alignment:
+    """Warp `image` onto `template`; raise RejectedInput(not_a_form) if impossible."""
+    best: tuple[float, int, np.ndarray, np.ndarray, str] | None = None
+    for rotation, candidate in _orientations(image):
+        fitted = _fit_by_marks(candidate, template)
+        if fitted is not None:
+            best = _better(best, _scored(candidate, fitted, template, rotation, "marks"))
+    if best is None or best[0] < GOOD_SCORE:
+        for rotation, candidate in _orientations(image)[:1]:
+            fitted = _fit_by_features(candidate, template)
+            if fitted is not None:
+                best = _better(best, _scored(candidate, fitted, template, rotation, "features"))
+    if best is None or best[0] < MIN_SCORE:
+        score = "none" if best is None else f"{best[0]:.2f}"
+        raise RejectedInput(f"page does not match form {template.form_id} (score {score})",
+                            code="not_a_form")
+    score, rotation, candidate, matrix, method = best
+    page = cv2.warpAffine(candidate, matrix, (template.width, template.height),
+                          flags=cv2.INTER_LINEAR, borderValue=255)
+    return Alignment(page=page, matrix=matrix, rotation=rotation, method=method, score=score)
+
+
+def _better(
+    best: tuple[float, int, np.ndarray, np.ndarray, str] | None,
+    new: tuple[float, int, np.ndarray, np.ndarray, str],
+) -> tuple[float, int, np.ndarray, np.ndarray, str]:
+    log.debug("alignment %s rotation %d score %.3f", new[4], new[1], new[0])
+    return new if best is None or new[0] > best[0] else best
+
+
+def _orientations(image: np.ndarray) -> list[tuple[int, np.ndarray]]:
+    """Candidate upright versions: landscape pages are turned a quarter first."""
+    if image.shape[1] > image.shape[0]:
+        return [(90, np.rot90(image, -1)), (270, np.rot90(image, 1))]
+    return [(0, image), (180, np.rot90(image, 2))]
+
+
+def _scored(
+    candidate: np.ndarray, matrix: np.ndarray, template: FormTemplate, rotation: int, method: str
+) -> tuple[float, int, np.ndarray, np.ndarray, str]:
+    refined = _refine_ecc(candidate, matrix, template)
+    score = _similarity(candidate, matrix, template)
+    if refined is not None:
+        refined_score = _similarity(candidate, refined, template)
+        if refined_score > score:
+            matrix, score = refined, refined_score
+    return score, rotation, np.ascontiguousarray(candidate), matrix, method
+
+
+# --- registration marks -------------------------------------------------
+
+
+def _fit_by_marks(image: np.ndarray, template: FormTemplate) -> np.ndarray | None:
+    """Affine from found corner squares to their layout centres (>= 3 needed)."""
+    targets = template.mark_centres
+    if len(targets) < 3:
+        return None
+    scale = image.shape[1] / template.width
+    found = _find_squares(image, template, scale)
+    pairs = [(src, dst) for src, dst in zip(_assign(found, targets * scale, image.shape),
+                                            targets, strict=True) if src is not None]
+    if len(pairs) < 3:
+        return None
+    src = np.array([p[0] for p in pairs], dtype=np.float32)
+    dst = np.array([p[1] for p in pairs], dtype=np.float32)
+    return _affine_if_plausible(src, dst)
+
+
+def _find_squares(image: np.ndarray, template: FormTemplate, scale: float) -> np.ndarray:
+    """Centres of solid dark squares about the registration mark's size."""
+    side = (template.registration_marks[0][2] - template.registration_marks[0][0]) * scale
+    factor = 0.5  # half resolution is plenty to find 60-px squares
+    small = cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    _, binary = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    count, _, stats, centroids = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    expected = side * factor
+    keep: list[tuple[float, float]] = []
+    height, width = small.shape
+    for i in range(1, count):
+        x, y, w, h, area = (int(v) for v in stats[i])
+        if not (0.6 * expected <= w <= 1.6 * expected and 0.6 * expected <= h <= 1.6 * expected):
+            continue
+        if x == 0 or y == 0 or x + w >= width or y + h >= height:
+            continue  # cut by the page edge: its centre would be wrong
+        if area / (w * h) < 0.8 or not 0.75 <= w / h <= 1.33:
+            continue
+        keep.append((centroids[i][0] / factor, centroids[i][1] / factor))
+    return np.array(keep, dtype=np.float32).reshape(-1, 2)
+
+
+def _assign(
+    found: np.ndarray, expected: np.ndarray, shape: tuple[int, ...]
+) -> list[np.ndarray | None]:
+    """For each expected mark, the nearest found square within a corner-sized radius."""
+    radius = 0.2 * min(shape[0], shape[1])
+    out: list[np.ndarray | None] = []
+    for point in expected:
+        if len(found) == 0:
+            out.append(None)
+            continue
+        dist = np.linalg.norm(found - point, axis=1)
+        i = int(np.argmin(dist))
+        out.append(found[i] if dist[i] <= radius else None)
+    return out
+
+
+def _affine_if_plausible(src: np.ndarray, dst: np.ndarray) -> np.ndarray | None:
+    matrix = _least_squares_affine(src, dst)
+    residual = np.abs(_apply(matrix, src) - dst).max()
+    if residual > MAX_MARK_RESIDUAL_PX and len(src) > 3:
+        # One square is probably a stray blob: keep the best-fitting three.
+        subsets = [np.delete(np.arange(len(src)), i) for i in range(len(src))]
+        fits = [(_least_squares_affine(src[s], dst[s]), s) for s in subsets]
+        matrix = min(fits, key=lambda f: np.abs(_apply(f[0], src[f[1]]) - dst[f[1]]).max())[0]
+    return matrix if _is_plausible(matrix) else None
+
+
+def _least_squares_affine(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    ones = np.ones((len(src), 1), dtype=np.float64)
+    design = np.hstack([src.astype(np.float64), ones])
+    solution, *_ = np.linalg.lstsq(design, dst.astype(np.float64), rcond=None)
+    return solution.T.astype(np.float64)
+
+
+def _apply(matrix: np.ndarray, points: np.ndarray) -> np.ndarray:
+    return points @ matrix[:, :2].T + matrix[:, 2]
+
+
+def _is_plausible(matrix: np.ndarray) -> bool:
+    """Scans are rotated a little and scaled uniformly; reject wild fits."""
+    sx = float(np.hypot(matrix[0, 0], matrix[1, 0]))
+    sy = float(np.hypot(matrix[0, 1], matrix[1, 1]))
+    if not (0.2 < sx < 5 and 0.2 < sy < 5):
+        return False
+    return abs(sx / sy - 1) < 0.15 and np.linalg.det(matrix[:, :2]) > 0
+
+
+# --- feature matching fallback -----------------------------------------
+
+
+@lru_cache(maxsize=8)
+def _blank_features(template: FormTemplate) -> tuple[tuple[cv2.KeyPoint, ...], np.ndarray]:
+    small = cv2.resize(template.blank, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    keypoints, descriptors = cv2.ORB_create(nfeatures=6000).detectAndCompute(small, None)
+    return tuple(keypoints), descriptors
+
+
+def _fit_by_features(image: np.ndarray, template: FormTemplate) -> np.ndarray | None:
+    """Similarity transform from ORB matches (rotation-invariant, so 180 too)."""
+    blank_kp, blank_desc = _blank_features(template)
+    factor = 0.5 * template.width / image.shape[1]
+    small = cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    keypoints, descriptors = cv2.ORB_create(nfeatures=6000).detectAndCompute(small, None)
+    if descriptors is None or blank_desc is None or len(keypoints) < 20:
+        return None
+    pairs = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(descriptors, blank_desc, k=2)
+    good = [m[0] for m in pairs if len(m) == 2 and m[0].distance < 0.75 * m[1].distance]
+    if len(good) < 20:
+        return None
+    src = np.float32([keypoints[m.queryIdx].pt for m in good]) / factor
+    dst = np.float32([blank_kp[m.trainIdx].pt for m in good]) * 2
+    matrix, inliers = cv2.estimateAffinePartial2D(src, dst, method=cv2.RANSAC,
+                                                  ransacReprojThreshold=8.0)
+    if matrix is None or inliers is None or int(inliers.sum()) < 15:
+        return None
+    return matrix.astype(np.float64)
+
+
+# --- scoring and refinement --------------------------------------------
+
+
+@lru_cache(maxsize=8)
+def _blank_low(template: FormTemplate) -> np.ndarray:
+    small = cv2.resize(template.blank, None, fx=LOW, fy=LOW, interpolation=cv2.INTER_AREA)
+    return cv2.GaussianBlur(small, (5, 5), 0).astype(np.float32)
+
+
+def _to_low(image: np.ndarray, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Downscale `image` to about thumbnail resolution and adapt `matrix`."""
+    q = min(1.0, LOW * float(np.sqrt(abs(np.linalg.det(matrix[:, :2])))))
+    small = cv2.resize(image, None, fx=q, fy=q, interpolation=cv2.INTER_AREA)
+    low = matrix.copy()
+    low[:, :2] *= LOW / q
+    low[:, 2] *= LOW
+    return small, low
+
+
+def _warp_low(image: np.ndarray, matrix: np.ndarray, template: FormTemplate) -> np.ndarray:
+    small, low = _to_low(image, matrix)
+    size = (_blank_low(template).shape[1], _blank_low(template).shape[0])
+    warped = cv2.warpAffine(small, low, size, flags=cv2.INTER_LINEAR, borderValue=255)
+    return cv2.GaussianBlur(warped, (5, 5), 0).astype(np.float32)
+
+
+def _similarity(image: np.ndarray, matrix: np.ndarray, template: FormTemplate) -> float:
+    """Normalised cross-correlation of the warped page with the blank."""
+    a = _warp_low(image, matrix, template)
+    b = _blank_low(template)
+    a = a - a.mean()
+    b = b - b.mean()
+    denom = float(np.sqrt((a * a).sum() * (b * b).sum()))
+    return float((a * b).sum() / denom) if denom > 0 else 0.0
+
+
+def _refine_ecc(image: np.ndarray, matrix: np.ndarray, template: FormTemplate) -> np.ndarray | None:
+    """Polish a coarse fit by intensity alignment on thumbnails (ECC)."""
+    small, low = _to_low(image, matrix)
+    inverse = cv2.invertAffineTransform(low).astype(np.float32)
+    criteria = (cv2.TERM_CRITERIA_COUNT | cv2.TERM_CRITERIA_EPS, 60, 1e-5)
+    try:
+        _, warp = cv2.findTransformECC(_blank_low(template), small.astype(np.float32),
+                                       inverse, cv2.MOTION_AFFINE, criteria, None, 5)
+    except cv2.error:
+        return None
+    q = small.shape[1] / image.shape[1]
+    refined = cv2.invertAffineTransform(warp).astype(np.float64)
+    refined[:, :2] *= q / LOW
+    refined[:, 2] /= LOW
+    return refined if _is_plausible(refined) else None

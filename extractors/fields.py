@@ -1,0 +1,270 @@
+"""Template-driven readers for scanned pages, one per field kind.
+
+Each reader takes the aligned page, the blank and one FieldSpec and
+returns a FieldReading with the raw value as seen (no normalisation).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from extractors.ink import added_ink, crop, ocr_ready
+from extractors.ocr import OcrEngine, OcrResult
+from extractors.template import FieldSpec
+from extractors.types import FieldReading
+
+EMPTY_INK_PX = 120  # fewer added-ink pixels than this: the zone is empty
+EMPTY_CONFIDENCE = 0.9
+TICK_DENSITY = 0.03  # share of an option box covered by new ink to count as ticked
+SIGNATURE_DENSITY = 0.004
+MALFORMED_FACTOR = 0.4
+CELL_INSET_PX = 7  # confidence multiplier for text that does not fit its type
+
+_DIGITS = "0123456789"
+_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_LOWER = _UPPER.lower()
+_CJK_DATE = "年月日"
+
+
+@dataclass(frozen=True)
+class OcrProfile:
+    """How to ask the engine for one field type."""
+
+    lang: str
+    psm: int = 7
+    whitelist: str | None = None
+    pattern: str | None = None  # what a well-formed raw reading looks like
+    # Tried when the first reading is malformed or unsure; the better one wins.
+    fallback: OcrProfile | None = None
+
+
+_DATE_PATTERN = r"\d{4}\s*([-/.年])\s*\d{1,2}\s*([-/.月])\s*\d{1,2}\s*日?"
+PROFILES: dict[str, OcrProfile] = {
+    "date": OcrProfile("chi_sim", whitelist=_DIGITS + "-/." + _CJK_DATE, pattern=_DATE_PATTERN),
+    "date_or_longterm": OcrProfile("chi_sim", whitelist=_DIGITS + "-/." + _CJK_DATE + "长期",
+                                   pattern=f"({_DATE_PATTERN}|长期)"),
+    "digits": OcrProfile("eng", whitelist=_DIGITS, pattern=r"\d+"),
+    "mobile": OcrProfile("eng", whitelist=_DIGITS + "+- ", pattern=r"(\+?86)?\s*1\d{10}"),
+    "email": OcrProfile("eng", whitelist=_DIGITS + _UPPER + _LOWER + "@._-+",
+                        pattern=r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}"),
+    # Resident IDs (digits, maybe a final X) are the common case; restricting
+    # the alphabet stops O/0 and I/1 confusions. Passports and permits fall back.
+    "id_number": OcrProfile("eng", whitelist=_DIGITS + "X", pattern=r"\d{17}[\dX]",
+                            fallback=OcrProfile("eng", whitelist=_DIGITS + _UPPER,
+                                                pattern=r"[A-Z]{1,3}\d{4,16}[\dX]?")),
+    "amount": OcrProfile("eng", whitelist=_DIGITS + ".,", pattern=r"\d+([.,]\d+)?"),
+    # Mixed chi_sim+eng turns some CJK fonts into Latin garbage, so Chinese
+    # first and Latin names as the fallback.
+    "person_name": OcrProfile("chi_sim", pattern=r"[^\x00-\x7f]+",
+                              fallback=OcrProfile("eng", pattern=r"[A-Za-z][A-Za-z .'-]+")),
+    "country": OcrProfile("chi_sim+eng"),
+    "chinese_text": OcrProfile("chi_sim"),
+}
+DEFAULT_PROFILE = OcrProfile("chi_sim+eng")
+
+
+def read_field(
+    page: np.ndarray, blank: np.ndarray, spec: FieldSpec, engine: OcrEngine
+) -> FieldReading:
+    """Dispatch on the field kind."""
+    if spec.kind == "choice":
+        return read_choice(page, blank, spec)
+    if spec.kind == "signature":
+        return read_signature(page, blank, spec)
+    if spec.kind == "comb":
+        return read_comb(page, blank, spec, engine)
+    return read_text(page, blank, spec, engine)
+
+
+def read_text(
+    page: np.ndarray, blank: np.ndarray, spec: FieldSpec, engine: OcrEngine
+) -> FieldReading:
+    """OCR the ink added to a text or comb zone (whole comb row in one call)."""
+    zone = spec.zone
+    page_crop, blank_crop = crop(page, zone), crop(blank, zone)
+    ink = added_ink(page_crop, blank_crop)
+    if int(ink.sum()) < EMPTY_INK_PX:
+        return FieldReading(spec.key, spec.kind, None, EMPTY_CONFIDENCE, box=zone)
+    confidence, raw, others = _read_with_profiles(ocr_ready(page_crop, ink), spec)(engine)
+    if not raw:
+        # Ink but no text: unreadable, not empty, so nobody trusts a None.
+        return FieldReading(spec.key, spec.kind, None, 0.0, box=zone)
+    return FieldReading(spec.key, spec.kind, raw, confidence, candidates=others, box=zone)
+
+
+def _read_with_profiles(
+    image: np.ndarray, spec: FieldSpec
+) -> Callable[[OcrEngine], tuple[float, str, tuple[str, ...]]]:
+    """Read with the type's profile, then its fallbacks while malformed;
+    the best-scoring reading wins and the rest become candidates."""
+
+    def run(engine: OcrEngine) -> tuple[float, str, tuple[str, ...]]:
+        readings: list[tuple[float, str]] = []
+        profile: OcrProfile | None = PROFILES.get(spec.type, DEFAULT_PROFILE)
+        while profile is not None:
+            result = engine.read_text(image, lang=profile.lang, psm=profile.psm,
+                                      whitelist=profile.whitelist)
+            raw = tidy(result.text)
+            readings.append((text_confidence(result, raw, profile) if raw else 0.0, raw))
+            if raw and _matches(profile, raw):
+                break
+            profile = profile.fallback
+        readings.sort(key=lambda r: r[0], reverse=True)
+        others = tuple(r for _, r in readings[1:] if r and r != readings[0][1])
+        return readings[0][0], readings[0][1], others
+
+    return run
+
+
+def read_comb(
+    page: np.ndarray, blank: np.ndarray, spec: FieldSpec, engine: OcrEngine
+) -> FieldReading:
+    """One character per cell: read the row in one call (fast), and only if
+    the count of characters disagrees with the count of inked cells, read
+    the inked cells one by one (slower, but cannot merge or split cells)."""
+    # Cell borders survive blank subtraction when registration is a few px
+    # off; characters sit in the middle, so reading inside the border is safe.
+    inner = [_shrink(cell, CELL_INSET_PX) for cell in spec.cells]
+    inked = [cell for cell in inner if _cell_ink(page, blank, cell) >= EMPTY_INK_PX // 4]
+    if not inked:
+        return FieldReading(spec.key, spec.kind, None, EMPTY_CONFIDENCE, box=spec.zone)
+    row = _read_packed(page, blank, inked, spec, engine)
+    profile = PROFILES.get(spec.type, DEFAULT_PROFILE)
+    fitting = _fit_to_cells(row, len(inked), profile)
+    if fitting is not None:
+        return fitting
+    results = [_read_cell(page, blank, cell, engine, profile) for cell in inked]
+    raw = "".join(r.text for r in results)
+    confidence = min((r.confidence for r in results), default=0.0)
+    candidates = (row.raw,) if row.raw else ()
+    merged = OcrResult(raw, confidence)
+    return FieldReading(spec.key, spec.kind, raw or None,
+                        text_confidence(merged, raw, profile) if raw else 0.0,
+                        candidates=candidates, box=spec.zone)
+
+
+_DIGIT_LOOKALIKES = str.maketrans("OQDIL|ZSBG", "0001112586")
+
+
+def _fit_to_cells(row: FieldReading, count: int, profile: OcrProfile) -> FieldReading | None:
+    """The reading with one character per inked cell, if any.
+
+    The digit-only alphabet makes Tesseract drop a digit whose best guess
+    was a letter (0 read as O); the letter-allowing fallback keeps it. When
+    that reading becomes a well-formed ID only after mapping look-alike
+    letters to digits, the mapped text is used at reduced confidence and
+    the literal reading is kept as a candidate.
+    """
+    for i, raw in enumerate((row.raw, *row.candidates)):
+        if raw is None or len(raw) != count:
+            continue
+        if i == 0 and _matches(profile, raw):
+            return row
+        mapped = raw[:-1].translate(_DIGIT_LOOKALIKES) + raw[-1:]
+        if _matches(profile, mapped):
+            others = tuple(c for c in (row.raw, *row.candidates) if c and c != mapped)
+            return FieldReading(row.key, row.kind, mapped, round(row.confidence * 0.8, 3),
+                                candidates=others, box=row.box)
+        if i == 0:
+            return row
+    return None
+
+
+def _read_packed(
+    page: np.ndarray, blank: np.ndarray, cells: list[tuple[int, int, int, int]],
+    spec: FieldSpec, engine: OcrEngine,
+) -> FieldReading:
+    """Cells' ink packed side by side with even gaps: Tesseract drops
+    characters when they sit as far apart as the comb's cells do."""
+    pieces = []
+    for cell in cells:
+        page_crop, blank_crop = crop(page, cell), crop(blank, cell)
+        pieces.append(ocr_ready(page_crop, added_ink(page_crop, blank_crop), pad=0))
+    height = max(p.shape[0] for p in pieces)
+    gap = np.full((height, max(8, height // 4)), 255, np.uint8)
+    row: list[np.ndarray] = []
+    for piece in pieces:
+        top = (height - piece.shape[0]) // 2
+        padded = np.full((height, piece.shape[1]), 255, np.uint8)
+        padded[top:top + piece.shape[0]] = piece
+        row += [padded, gap]
+    image = np.pad(np.hstack(row[:-1]), 20, constant_values=255)
+    reading = _read_with_profiles(image, spec)(engine)
+    raw = reading[1].replace(" ", "") if reading[1] else None
+    return FieldReading(spec.key, spec.kind, raw, reading[0] if raw else 0.0,
+                        candidates=reading[2], box=spec.zone)
+
+
+def _shrink(box: tuple[int, int, int, int], inset: int) -> tuple[int, int, int, int]:
+    return (box[0] + inset, box[1] + inset, box[2] - inset, box[3] - inset)
+
+
+def _cell_ink(page: np.ndarray, blank: np.ndarray, cell: tuple[int, int, int, int]) -> int:
+    return int(added_ink(crop(page, cell), crop(blank, cell)).sum())
+
+
+def _read_cell(
+    page: np.ndarray, blank: np.ndarray, cell: tuple[int, int, int, int],
+    engine: OcrEngine, profile: OcrProfile,
+) -> OcrResult:
+    page_crop, blank_crop = crop(page, cell), crop(blank, cell)
+    result = engine.read_text(ocr_ready(page_crop, added_ink(page_crop, blank_crop)),
+                              lang=profile.lang, psm=10, whitelist=profile.whitelist)
+    text = "".join(result.text.split())
+    # A cell holds exactly one character; anything else is a misread.
+    return OcrResult(text[:1], result.confidence if len(text) == 1 else result.confidence / 2)
+
+
+def tidy(text: str) -> str:
+    """Undo OCR layout artefacts only: line breaks and spaces Tesseract puts
+    between CJK characters. Everything else stays as read."""
+    text = " ".join(text.split())
+    return re.sub(r"(?<=[^\x00-\x7f]) | (?=[^\x00-\x7f])", "", text)
+
+
+def _matches(profile: OcrProfile, raw: str) -> bool:
+    return profile.pattern is None or re.fullmatch(profile.pattern, raw) is not None
+
+
+def text_confidence(result: OcrResult, raw: str, profile: OcrProfile) -> float:
+    confidence = max(0.0, min(1.0, result.confidence))
+    if profile.pattern and not re.fullmatch(profile.pattern, raw):
+        confidence *= MALFORMED_FACTOR
+    return round(confidence, 3)
+
+
+def read_choice(page: np.ndarray, blank: np.ndarray, spec: FieldSpec) -> FieldReading:
+    """Ticked options: new ink covering enough of each option box."""
+    densities = {code: _tick_density(page, blank, box) for code, box in spec.options}
+    marked = tuple(code for code, d in densities.items() if d >= TICK_DENSITY)
+    # Distance from the threshold, relative to it, says how clear-cut each box is.
+    margins = [min(1.0, abs(d - TICK_DENSITY) / TICK_DENSITY) for d in densities.values()]
+    confidence = round(0.5 + 0.5 * min(margins, default=0.0), 3)
+    return FieldReading(spec.key, spec.kind, ",".join(marked) or None, confidence,
+                        marked=marked, box=spec.zone)
+
+
+def _tick_density(page: np.ndarray, blank: np.ndarray, box: tuple[int, int, int, int]) -> float:
+    # Ticks often overshoot the box; a small margin catches their strokes.
+    margin = 6
+    ink = added_ink(crop(page, box, margin), crop(blank, box, margin))
+    return float(ink.mean()) if ink.size else 0.0
+
+
+def tick_densities(page: np.ndarray, blank: np.ndarray, spec: FieldSpec) -> dict[str, float]:
+    """Per-option ink density, exposed for calibration and diagnostics."""
+    return {code: _tick_density(page, blank, box) for code, box in spec.options}
+
+
+def read_signature(page: np.ndarray, blank: np.ndarray, spec: FieldSpec) -> FieldReading:
+    zone = spec.zone
+    density = float(added_ink(crop(page, zone), crop(blank, zone)).mean())
+    present = density >= SIGNATURE_DENSITY
+    clearness = min(1.0, abs(density - SIGNATURE_DENSITY) / SIGNATURE_DENSITY)
+    confidence = round(0.5 + 0.5 * clearness, 3)
+    return FieldReading(spec.key, spec.kind, "true" if present else "false", confidence,
+                        present=present, box=zone)

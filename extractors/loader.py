@@ -1,0 +1,170 @@
+"""Turn a file into a page image, or recognise a digital PDF.
+
+Types are sniffed from magic bytes, never from the extension, and every
+size is checked before pixels are decoded so a hostile file is rejected
+rather than exhausting memory.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pypdfium2 as pdfium
+from PIL import Image, ImageOps
+
+from config.errors import RejectedInput
+
+FileType = Literal["png", "jpeg", "tiff", "pdf"]
+RENDER_DPI = 300
+# A page with fewer extractable characters than this is treated as a scan
+# that merely carries a stray text object (e.g. a scanner's footer stamp).
+MIN_TEXT_CHARS = 20
+
+_MAGIC: tuple[tuple[bytes, FileType], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
+    (b"%PDF-", "pdf"),
+)
+
+
+@dataclass(frozen=True)
+class LoadLimits:
+    """Upper bounds on what one document may cost to decode."""
+
+    max_bytes: int = 100 * 1024 * 1024
+    max_pixels: int = 60_000_000
+    max_pages: int = 50
+
+
+@dataclass(frozen=True)
+class LoadedDocument:
+    """A decoded document: a scan page image, or a digital PDF to read as text."""
+
+    kind: Literal["scan", "digital"]
+    file_type: FileType
+    pages: int
+    image: np.ndarray | None = None
+    dpi: float | None = None
+    data: bytes = b""
+
+
+def load_document(path: Path, limits: LoadLimits) -> LoadedDocument:
+    """Read `path`; raise RejectedInput when it cannot be a processable form."""
+    data = _read_bytes(path, limits)
+    file_type = sniff(data[:16])
+    if file_type == "pdf":
+        return _load_pdf(data, limits)
+    return _load_raster(data, file_type, limits)
+
+
+def sniff(head: bytes) -> FileType:
+    for magic, file_type in _MAGIC:
+        if head.startswith(magic):
+            return file_type
+    raise RejectedInput("unsupported file type (not PNG, JPEG, TIFF or PDF)",
+                        code="unsupported_type")
+
+
+def _read_bytes(path: Path, limits: LoadLimits) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            raise RejectedInput(f"file is {size} bytes, limit {limits.max_bytes}", code="too_large")
+        data = path.read_bytes()
+    except OSError as e:
+        raise RejectedInput(f"cannot read file: {e}", code="unreadable") from e
+    if not data:
+        raise RejectedInput("file is empty", code="empty_file")
+    return data
+
+
+def _load_raster(data: bytes, file_type: FileType, limits: LoadLimits) -> LoadedDocument:
+    # Pillow's own bomb guard is global; we check the header size ourselves
+    # first and also turn its warning into an error as a second line.
+    Image.MAX_IMAGE_PIXELS = limits.max_pixels
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as im:
+                _check_pixels(im.size, limits)
+                pages = int(getattr(im, "n_frames", 1))
+                if pages > limits.max_pages:
+                    raise RejectedInput(f"{pages} pages, limit {limits.max_pages}",
+                                        code="too_many_pages")
+                im.seek(0)
+                dpi = _dpi_of(im)
+                gray = _to_gray(im)
+    except RejectedInput:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
+        raise RejectedInput(f"image too large: {e}", code="too_many_pixels") from e
+    except (OSError, ValueError, SyntaxError, EOFError) as e:
+        raise RejectedInput(f"unreadable {file_type} image: {e}", code="unreadable_image") from e
+    return LoadedDocument("scan", file_type, pages, image=gray, dpi=dpi)
+
+
+def _to_gray(im: Image.Image) -> np.ndarray:
+    im.load()  # forces a full decode so truncated files fail here
+    upright = ImageOps.exif_transpose(im) or im
+    transparent = upright.mode == "P" and "transparency" in upright.info
+    if upright.mode in ("RGBA", "LA", "PA") or transparent:
+        background = Image.new("RGBA", upright.size, (255, 255, 255, 255))
+        upright = Image.alpha_composite(background, upright.convert("RGBA"))
+    return np.asarray(upright.convert("L"), dtype=np.uint8).copy()
+
+
+def _dpi_of(im: Image.Image) -> float | None:
+    dpi = im.info.get("dpi")
+    try:
+        value = float(dpi[0]) if dpi else None
+    except (TypeError, ValueError, IndexError):
+        return None
+    return value if value and 50 <= value <= 1200 else None
+
+
+def _check_pixels(size: tuple[int, int], limits: LoadLimits) -> None:
+    width, height = size
+    if width <= 0 or height <= 0:
+        raise RejectedInput("image has no pixels", code="unreadable_image")
+    if width * height > limits.max_pixels:
+        raise RejectedInput(
+            f"image is {width}x{height} px, limit {limits.max_pixels}", code="too_many_pixels"
+        )
+
+
+def _load_pdf(data: bytes, limits: LoadLimits) -> LoadedDocument:
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        raise RejectedInput(f"corrupt or encrypted PDF: {e}", code="corrupt_pdf") from e
+    try:
+        return _first_pdf_page(pdf, data, limits)
+    finally:
+        pdf.close()
+
+
+def _first_pdf_page(pdf: pdfium.PdfDocument, data: bytes, limits: LoadLimits) -> LoadedDocument:
+    pages = len(pdf)
+    if pages == 0:
+        raise RejectedInput("PDF has no pages", code="corrupt_pdf")
+    if pages > limits.max_pages:
+        raise RejectedInput(f"{pages} pages, limit {limits.max_pages}", code="too_many_pages")
+    try:
+        page = pdf[0]
+        if page.get_textpage().count_chars() >= MIN_TEXT_CHARS:
+            return LoadedDocument("digital", "pdf", pages, data=data)
+        width_pt, height_pt = page.get_size()
+        scale = RENDER_DPI / 72
+        _check_pixels((round(width_pt * scale), round(height_pt * scale)), limits)
+        bitmap = page.render(scale=scale, grayscale=True)
+        gray = np.asarray(bitmap.to_pil().convert("L"), dtype=np.uint8).copy()
+    except pdfium.PdfiumError as e:
+        raise RejectedInput(f"cannot render PDF page: {e}", code="corrupt_pdf") from e
+    return LoadedDocument("scan", "pdf", pages, image=gray, dpi=float(RENDER_DPI))

@@ -1,0 +1,61 @@
+"""The extraction recipe: file in, Extraction out.
+
+    load ─┬─ digital PDF ──▶ read the text layer
+          └─ scan ─────────▶ align to the blank ──▶ read each field
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from extractors.align import align_page
+from extractors.digital import read_digital
+from extractors.fields import read_field
+from extractors.loader import LoadedDocument, LoadLimits, load_document
+from extractors.ocr import OcrEngine
+from extractors.template import FormTemplate
+from extractors.types import Extraction, FieldReading
+
+log = logging.getLogger(__name__)
+
+
+def extract(
+    path: Path, template: FormTemplate, engine: OcrEngine, limits: LoadLimits | None = None
+) -> Extraction:
+    """Read every field of `template` from the document at `path`.
+
+    Raises RejectedInput when the file is not a readable instance of the form;
+    TransientFailure / ConfigurationError come from the OCR engine.
+    """
+    document = load_document(path, limits or LoadLimits())
+    if document.kind == "digital":
+        return _extract_digital(document, template)
+    return _extract_scan(document, template, engine)
+
+
+def _extract_digital(document: LoadedDocument, template: FormTemplate) -> Extraction:
+    fields, text = read_digital(document.data, template)
+    notes: tuple[str, ...] = ()
+    if template.markers and not any(marker in text for marker in template.markers):
+        notes = ("form markers not found in text layer",)
+    return Extraction(template.form_id, "digital", document.pages, fields, text=text, notes=notes)
+
+
+def _extract_scan(
+    document: LoadedDocument, template: FormTemplate, engine: OcrEngine
+) -> Extraction:
+    assert document.image is not None  # the loader guarantees an image for scans
+    alignment = align_page(document.image, template)
+    log.debug("aligned by %s, rotation %d, score %.2f",
+              alignment.method, alignment.rotation, alignment.score)
+    fields: dict[str, FieldReading] = {
+        spec.key: read_field(alignment.page, template.blank, spec, engine)
+        for spec in template.fields
+    }
+    notes = (
+        f"aligned by {alignment.method}",
+        f"rotation {alignment.rotation}",
+        f"alignment score {alignment.score:.2f}",
+    )
+    return Extraction(template.form_id, "scan", document.pages, fields, notes=notes)

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import struct
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from config.errors import RejectedInput
+from extractors.loader import LoadLimits, load_document
+
+
+def _write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def _chunk(kind: bytes, body: bytes) -> bytes:
+    crc = struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+    return struct.pack(">I", len(body)) + kind + body + crc
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A tiny PNG that declares a huge canvas: a decompression bomb's shape."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    idat = zlib.compress(b"\x00" * 1024)
+    body = _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + body
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "code"),
+    [
+        ("notes.png", b"hello, this is plain text", "unsupported_type"),
+        ("empty.jpg", b"", "empty_file"),
+        ("huge.png", _png_header(50000, 50000), "too_many_pixels"),
+        ("broken.pdf", b"%PDF-1.4\n garbage", "corrupt_pdf"),
+    ],
+)
+def test_bad_files_are_rejected(tmp_path: Path, name: str, data: bytes, code: str) -> None:
+    with pytest.raises(RejectedInput) as info:
+        load_document(_write(tmp_path, name, data), LoadLimits())
+    assert info.value.code == code
+
+
+def test_truncated_jpeg_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "scan.jpg"
+    Image.fromarray(np.random.default_rng(0).integers(0, 255, (400, 300), np.uint8)).save(path)
+    path.write_bytes(path.read_bytes()[:600])
+    with pytest.raises(RejectedInput) as info:
+        load_document(path, LoadLimits())
+    assert info.value.code == "unreadable_image"
+
+
+def test_type_is_sniffed_not_taken_from_extension(tmp_path: Path) -> None:
+    path = tmp_path / "scan.pdf"
+    Image.new("L", (50, 70), 200).save(path, format="PNG")
+    document = load_document(path, LoadLimits())
+    assert (document.kind, document.file_type, document.image.shape) == ("scan", "png", (70, 50))
+
+
+def test_multipage_group4_tiff_counts_pages_and_uses_the_first(tmp_path: Path) -> None:
+    path = tmp_path / "fax.tif"
+    first = Image.new("1", (80, 100), 1)
+    first.paste(0, (10, 10, 30, 30))
+    second = Image.new("1", (80, 100), 0)
+    first.save(path, compression="group4", save_all=True, append_images=[second])
+    document = load_document(path, LoadLimits())
+    assert document.pages == 2
+    assert document.image.dtype == np.uint8
+    assert document.image[20, 20] == 0 and document.image[50, 50] == 255
+
+
+def test_page_and_size_limits(tmp_path: Path) -> None:
+    path = tmp_path / "big.png"
+    Image.new("L", (100, 100), 255).save(path)
+    with pytest.raises(RejectedInput) as info:
+        load_document(path, LoadLimits(max_bytes=10))
+    assert info.value.code == "too_large"
+    with pytest.raises(RejectedInput):
+        load_document(path, LoadLimits(max_pixels=9_999))
