@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 # the form's handwriting-like Kai font); servers the tests start when the
 # machine has none running; Chromium for the browser tests.
 APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng tesseract-ocr-osd \
-	fonts-noto-cjk fonts-arphic-ukai fonts-arphic-uming fonts-dejavu-core \
+	fonts-noto-cjk fonts-arphic-ukai fonts-arphic-uming fonts-wqy-microhei \
 	redis-server postgresql python3-venv
 
 export OMP_THREAD_LIMIT := 1
