@@ -5,7 +5,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from services import fresh_database, postgres_server, redis_server
 
 REPO = Path(__file__).resolve().parents[1]
