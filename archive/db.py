@@ -59,6 +59,7 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the schema up to `revision` (`dossier db upgrade`)."""
+def upgrade(url: str, revision: str = "heads") -> None:
+    """Bring the schema up to `revision` (`dossier db upgrade`). "heads":
+    independent branches of migrations (one per feature) all apply."""
     command.upgrade(alembic_config(url), revision)
