@@ -28,7 +28,7 @@ from archive.models import (
     ReviewItem,
     utcnow,
 )
-from validators.types import Decision
+from validators.types import CustomerProfile, Decision
 
 SYSTEM = "system"
 
@@ -140,6 +140,7 @@ def post_decision(
         confidences=dict(decision.confidences),
         issues=[_issue_json(i) for i in decision.issues],
         raw=raw,
+        profile=decision.profile.as_json() if decision.profile else None,
     )
     session.add(app)
     session.flush()  # the review item and customer link refer to it
@@ -175,6 +176,12 @@ def _open_review(session: Session, doc: Document, app: Application, decision: De
     session.add(ReviewItem(id=new_id(), document_id=doc.id, application_id=app.id, reasons=reasons))
 
 
+def link_customer(session: Session, decision: Decision) -> Customer:
+    """The customer a decided record belongs to (found or created); used
+    by the review workspace when a person approves a record."""
+    return _link_customer(session, decision)
+
+
 def _link_customer(session: Session, decision: Decision) -> Customer:
     """Find the customer by identity document, or create one: a returning
     customer is updated, never duplicated."""
@@ -186,9 +193,24 @@ def _link_customer(session: Session, decision: Decision) -> Customer:
         customer = Customer(id=new_id(), id_type=id_type, id_number=id_number)
         session.add(customer)
     customer.name = _str_or_none(decision.values.get("name"))
+    if decision.profile is not None:
+        _apply_profile(customer, decision.profile)
     customer.updated_at = utcnow()
     session.flush()
     return customer
+
+
+def _apply_profile(customer: Customer, profile: CustomerProfile) -> None:
+    """The latest form sets the profile. A customer whose initial rating
+    is low is active at once; medium or high stays in onboarding until a
+    person confirms the rating (银发〔2013〕2号: within 10 working days)."""
+    customer.tier = profile.tier
+    customer.qualified_investor_candidate = profile.qualified_investor_candidate
+    customer.tags = list(profile.tags)
+    customer.risk_rating = profile.risk
+    customer.risk_factors = list(profile.risk_factors)
+    if customer.lifecycle_stage != "active" and profile.risk == "low":
+        customer.lifecycle_stage = "active"
 
 
 def _str_or_none(value: object) -> str | None:

@@ -83,6 +83,16 @@ class Customer(Base):
     id_type: Mapped[str] = mapped_column(String(30))
     id_number: Mapped[str] = mapped_column(String(40))
     name: Mapped[str | None] = mapped_column(String(200))
+    # Profile (validators.profile): tier, tags and the initial AML rating.
+    tier: Mapped[str | None] = mapped_column(String(30), index=True)
+    qualified_investor_candidate: Mapped[bool] = mapped_column(default=False)
+    tags: Mapped[list[Any]] = mapped_column(default=list)
+    risk_rating: Mapped[str | None] = mapped_column(String(10), index=True)
+    risk_factors: Mapped[list[Any]] = mapped_column(default=list)
+    # onboarding → active: active once the initial rating needs no person.
+    lifecycle_stage: Mapped[str] = mapped_column(String(20), default="onboarding")
+    # When the relationship ended (retention runs from here); None = open.
+    relationship_ended_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -104,6 +114,7 @@ class Application(Base):
     confidences: Mapped[dict[str, Any]]
     issues: Mapped[list[Any]]
     raw: Mapped[dict[str, Any]]
+    profile: Mapped[dict[str, Any] | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     document: Mapped[Document] = relationship(back_populates="application")

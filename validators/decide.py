@@ -9,6 +9,7 @@ from extractors.types import Extraction
 from validators.messages import make_issue
 from validators.normalise import normalise_reading
 from validators.policy import FormPolicy
+from validators.profile import build_profile
 from validators.rules import RULES, Context, check_required
 from validators.types import Decision, Issue, Value
 
@@ -59,4 +60,5 @@ def decide(extraction: Extraction, policy: FormPolicy, today: dt.date) -> Decisi
         values=values,
         confidences={key: confidences.get(key, 0.0) for key in values},
         issues=_dedupe(issues),
+        profile=build_profile(values, policy),
     )

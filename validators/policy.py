@@ -74,6 +74,7 @@ class FormPolicy(_Frozen):
     id_validity: tuple[ValiditySpan, ...] = ()
     tiers: Tiers = Tiers()
     high_risk_countries: frozenset[str] = frozenset()
+    high_risk_occupations: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _consistent(self) -> FormPolicy:

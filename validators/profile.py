@@ -7,27 +7,11 @@ within 10 working days), not a final rating; thresholds come from rules.yaml.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
-
 from validators.policy import FormPolicy
-from validators.types import Value
+from validators.types import CustomerProfile, Risk, Tier, Value
 
-Tier = Literal["mass", "wealth", "private_banking"]
-Risk = Literal["low", "medium", "high"]
 # Income bands wholly at or above the 40万/year qualified-investor bar.
 _HIGH_INCOME = frozenset({"500k_1m", "gt_1m"})
-
-
-@dataclass(frozen=True)
-class CustomerProfile:
-    tier: Tier | None
-    # Meets the asset or income test only: investment experience is not on
-    # the form, so a person still has to confirm it.
-    qualified_investor_candidate: bool
-    tags: tuple[str, ...]
-    risk: Risk
-    risk_factors: tuple[str, ...]
 
 
 def tier_for(assets: Value, policy: FormPolicy) -> Tier | None:
@@ -38,7 +22,7 @@ def tier_for(assets: Value, policy: FormPolicy) -> Tier | None:
     return "wealth" if assets >= policy.tiers.wealth else "mass"
 
 
-def tags_for(values: dict[str, Value]) -> tuple[str, ...]:
+def tags_for(values: dict[str, Value], policy: FormPolicy) -> tuple[str, ...]:
     tags = []
     if values.get("pep") == "yes":
         tags.append("pep")
@@ -46,7 +30,17 @@ def tags_for(values: dict[str, Value]) -> tuple[str, ...]:
         tags.append("tax_non_resident")
     if isinstance(values.get("nationality"), str) and values["nationality"] != "CHN":
         tags.append("foreign_national")
+    if _high_risk_occupation(values.get("occupation"), policy):
+        tags.append("high_risk_occupation")
     return tuple(tags)
+
+
+def _high_risk_occupation(occupation: Value, policy: FormPolicy) -> bool:
+    """Substring match: occupations are written freely (珠宝商, 珠宝店店主…)."""
+    if not isinstance(occupation, str):
+        return False
+    text = occupation.lower()
+    return any(word.lower() in text for word in policy.high_risk_occupations)
 
 
 def risk_for(values: dict[str, Value], policy: FormPolicy) -> tuple[Risk, tuple[str, ...]]:
@@ -57,7 +51,8 @@ def risk_for(values: dict[str, Value], policy: FormPolicy) -> tuple[Risk, tuple[
         high.append("high_risk_country")
     if high:
         return "high", tuple(high)
-    medium = [t for t in tags_for(values) if t in ("tax_non_resident", "foreign_national")]
+    medium_tags = ("tax_non_resident", "foreign_national", "high_risk_occupation")
+    medium = [t for t in tags_for(values, policy) if t in medium_tags]
     if values.get("source_of_funds") == "other":
         medium.append("unexplained_source_of_funds")
     return ("medium" if medium else "low"), tuple(medium)
@@ -69,4 +64,6 @@ def build_profile(values: dict[str, Value], policy: FormPolicy) -> CustomerProfi
         values.get("annual_income") in _HIGH_INCOME
     )
     risk, factors = risk_for(values, policy)
-    return CustomerProfile(tier_for(assets, policy), qualified, tags_for(values), risk, factors)
+    return CustomerProfile(
+        tier_for(assets, policy), qualified, tags_for(values, policy), risk, factors
+    )

@@ -7,6 +7,8 @@ from typing import Literal
 
 Route = Literal["archived", "review"]
 Value = str | bool | float | None
+Tier = Literal["mass", "wealth", "private_banking"]
+Risk = Literal["low", "medium", "high"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,32 @@ class Issue:
 
 
 @dataclass(frozen=True)
+class CustomerProfile:
+    """Tier, tags and an initial AML risk rating with the factors behind it.
+
+    A starting point for the bank (银发〔2013〕2号 asks for a rating within
+    10 working days of onboarding), computed from the form's values.
+    """
+
+    tier: Tier | None
+    # Meets the asset or income test only: investment experience is not on
+    # the form, so a person still has to confirm it.
+    qualified_investor_candidate: bool
+    tags: tuple[str, ...]
+    risk: Risk
+    risk_factors: tuple[str, ...]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "tier": self.tier,
+            "qualified_investor_candidate": self.qualified_investor_candidate,
+            "tags": list(self.tags),
+            "risk": self.risk,
+            "risk_factors": list(self.risk_factors),
+        }
+
+
+@dataclass(frozen=True)
 class Decision:
     """Normalised values, their confidences, the issues found and the route.
 
@@ -40,6 +68,7 @@ class Decision:
     values: dict[str, Value]
     confidences: dict[str, float]
     issues: tuple[Issue, ...] = field(default_factory=tuple)
+    profile: CustomerProfile | None = None
 
     @property
     def route(self) -> Route:

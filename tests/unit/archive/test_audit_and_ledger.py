@@ -128,3 +128,26 @@ def test_concurrent_appends_keep_one_unbroken_chain(sessions) -> None:  # type: 
     with sessions.begin() as s:
         report = audit.verify(s)
     assert report.ok and report.count == 40
+
+
+def test_an_archived_customer_carries_tier_risk_and_lifecycle(sessions) -> None:  # type: ignore[no-untyped-def]
+    from archive.models import Customer
+    from validators.types import CustomerProfile
+
+    def decision(risk: str) -> Decision:
+        profile = CustomerProfile("wealth", False, ("tax_non_resident",), risk, ("f",))  # type: ignore[arg-type]
+        return Decision("KYC-P01", {"id_type": "resident_id", "id_number": "X1"}, {}, (),
+                        profile)
+
+    for sha, risk in (("a" * 64, "medium"), ("b" * 64, "low")):
+        with sessions.begin() as s:
+            doc, _ = ledger.record_drop(s, taken(sha))
+            ledger.begin_processing(s, doc.id)
+            app = ledger.post_decision(s, doc, decision(risk), source_kind="scan", raw={})
+            customer = s.get(Customer, app.customer_id)
+            assert customer is not None
+            stage, rating, tier = customer.lifecycle_stage, customer.risk_rating, customer.tier
+            assert app.profile is not None and app.profile["risk"] == risk
+        # A medium rating waits for a person; the later low one activates.
+        assert (stage, rating, tier) == (
+            "onboarding" if risk == "medium" else "active", risk, "wealth")

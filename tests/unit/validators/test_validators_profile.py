@@ -43,6 +43,8 @@ def test_given_assets_or_income_when_profiled_then_qualified_candidate(
         ({"nationality": "USA"}, "medium", ("foreign_national",), ("foreign_national",)),
         ({"tax_residency": "both"}, "medium", ("tax_non_resident",), ("tax_non_resident",)),
         ({"source_of_funds": "other"}, "medium", ("unexplained_source_of_funds",), ()),
+        ({"occupation": "珠宝店店主"}, "medium", ("high_risk_occupation",),
+         ("high_risk_occupation",)),
     ],
 )
 def test_given_customer_facts_when_profiled_then_risk_with_factors(
