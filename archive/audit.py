@@ -12,6 +12,7 @@ BEGIN IMMEDIATE (see `archive.db`) already holds the write lock.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,9 +21,12 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from archive.checkpoint import Checkpoint
 from archive.models import AuditEntry
 
 GENESIS = "0" * 64
+HEAD_KEY = "dossier_audit_head"
+KEY_INFO = "dossier_audit_key"  # set on the session factory by archive.db
 _PG_LOCK_KEY = 0x0D055_1E5  # any constant shared by every dossier process
 
 
@@ -30,8 +34,17 @@ def canonical(content: dict[str, Any]) -> bytes:
     return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def entry_hash(content: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical(content)).hexdigest()
+def entry_hash(content: dict[str, Any], key: bytes | None = None) -> str:
+    """HMAC-SHA256 under the audit key (from the key file, never the
+    database): an attacker who can write the table still cannot forge an
+    entry that verifies. Plain SHA-256 only where no key is configured."""
+    if key is None:
+        return hashlib.sha256(canonical(content)).hexdigest()
+    return hmac.new(key, canonical(content), hashlib.sha256).hexdigest()
+
+
+def _key(session: Session) -> bytes | None:
+    return session.info.get(KEY_INFO)
 
 
 def _content(entry: AuditEntry) -> dict[str, Any]:
@@ -75,9 +88,11 @@ def append(
         detail=detail or {},
         prev_hash=head.hash if head else GENESIS,
     )
-    entry.hash = entry_hash(_content(entry))
+    entry.hash = entry_hash(_content(entry), _key(session))
     session.add(entry)
     session.flush()
+    # Picked up after commit by the checkpoint hook (archive.db).
+    session.info[HEAD_KEY] = (entry.seq, entry.hash)
     return entry
 
 
@@ -90,23 +105,37 @@ class ChainReport:
     problem: str | None = None
 
 
-def verify(session: Session, batch: int = 5000) -> ChainReport:
-    """Walk the chain in order and report the first entry that breaks it."""
+def verify(
+    session: Session, checkpoint: Checkpoint | None = None, batch: int = 5000
+) -> ChainReport:
+    """Walk the chain in order and report the first entry that breaks it;
+    with a checkpoint, also insist that the chain still reaches it."""
     prev, expected_seq, count = GENESIS, 1, 0
     stmt = select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=batch)
+    key = _key(session)
     for entry in session.scalars(stmt):
-        problem = _check(entry, prev, expected_seq)
+        problem = _check(entry, prev, expected_seq, key) or _against(entry, checkpoint)
         if problem:
             return ChainReport(False, count, prev, entry.seq, problem)
         prev, expected_seq, count = entry.hash, entry.seq + 1, count + 1
+    if checkpoint is not None and checkpoint.seq >= expected_seq:
+        return ChainReport(False, count, prev, expected_seq,
+                           f"the chain ends at entry {expected_seq - 1} but the checkpoint "
+                           f"records entry {checkpoint.seq}: entries were cut off the end")
     return ChainReport(True, count, prev)
 
 
-def _check(entry: AuditEntry, prev: str, expected_seq: int) -> str | None:
+def _against(entry: AuditEntry, checkpoint: Checkpoint | None) -> str | None:
+    if checkpoint is not None and entry.seq == checkpoint.seq and entry.hash != checkpoint.hash:
+        return f"entry {entry.seq} differs from the checkpointed head (rewritten chain)"
+    return None
+
+
+def _check(entry: AuditEntry, prev: str, expected_seq: int, key: bytes | None) -> str | None:
     if entry.seq != expected_seq:
         return f"entry {expected_seq} is missing (next is {entry.seq})"
     if entry.prev_hash != prev:
         return f"entry {entry.seq} does not follow the previous entry (deleted or reordered)"
-    if entry_hash(_content(entry)) != entry.hash:
-        return f"entry {entry.seq} was modified after it was written"
+    if entry_hash(_content(entry), key) != entry.hash:
+        return f"entry {entry.seq} was modified or forged (its hash does not verify)"
     return None

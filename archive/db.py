@@ -10,6 +10,9 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from archive import checkpoint
+from archive.audit import HEAD_KEY, KEY_INFO
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -48,8 +51,29 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
-def make_sessions(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+def make_sessions(
+    engine: Engine, checkpoint_file: Path | None = None, audit_key: bytes | None = None
+) -> sessionmaker[Session]:
+    """Sessions; with `checkpoint_file`, every commit that appended audit
+    entries moves the out-of-database head checkpoint forward; with
+    `audit_key`, audit hashes are keyed (see `archive.audit`)."""
+    info = {KEY_INFO: audit_key} if audit_key else {}
+    factory = sessionmaker(engine, expire_on_commit=False, info=info)
+    if checkpoint_file is not None:
+        _checkpoint_on_commit(factory, checkpoint_file)
+    return factory
+
+
+def _checkpoint_on_commit(factory: sessionmaker[Session], path: Path) -> None:
+    @event.listens_for(factory, "after_commit")
+    def _after_commit(session: Session) -> None:
+        head = session.info.pop(HEAD_KEY, None)
+        if head is not None:
+            checkpoint.advance(path, checkpoint.Checkpoint(*head))
+
+    @event.listens_for(factory, "after_rollback")
+    def _after_rollback(session: Session) -> None:
+        session.info.pop(HEAD_KEY, None)
 
 
 def alembic_config(url: str) -> Config:

@@ -46,3 +46,13 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'dossier.db'}"
     return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+def sealer(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Field encryption under a fresh key file of this test's own."""
+    from archive.crypto import BlindIndex, FieldCipher, Keyring
+    from archive.records import Sealer
+
+    keyring = Keyring.open_or_create(tmp_path / "keys" / "test.keys")
+    return Sealer(FieldCipher(keyring), BlindIndex(keyring))

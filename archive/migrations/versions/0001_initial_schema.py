@@ -40,14 +40,15 @@ def upgrade() -> None:
         "customers",
         sa.Column("id", sa.String(length=36), nullable=False),
         sa.Column("id_type", sa.String(length=30), nullable=False),
-        sa.Column("id_number", sa.String(length=40), nullable=False),
-        sa.Column("name", sa.String(length=200), nullable=True),
+        sa.Column("id_index", sa.String(length=64), nullable=False),
+        sa.Column("id_number_sealed", sa.Text(), nullable=False),
+        sa.Column("name_sealed", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("customers", schema=None) as batch_op:
-        batch_op.create_index("ix_customers_identity", ["id_type", "id_number"], unique=True)
+        batch_op.create_index("ix_customers_identity", ["id_type", "id_index"], unique=True)
 
     op.create_table(
         "documents",

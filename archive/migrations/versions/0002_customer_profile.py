@@ -1,4 +1,4 @@
-"""customer profile: tier, tags, risk rating, lifecycle stage
+"""customer profile and retention: tier, tags, risk rating, lifecycle stage, legal hold
 
 Revision ID: 0002
 Revises: 0001
@@ -36,6 +36,13 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("relationship_ended_at", sa.DateTime(timezone=True), nullable=True)
         )
+        batch.add_column(
+            sa.Column("legal_hold", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+        batch.add_column(sa.Column("legal_hold_reason", sa.Text(), nullable=True))
+        batch.add_column(
+            sa.Column("legal_hold_since", sa.DateTime(timezone=True), nullable=True)
+        )
         batch.create_index("ix_customers_tier", ["tier"])
         batch.create_index("ix_customers_risk_rating", ["risk_rating"])
     with op.batch_alter_table("applications") as batch:
@@ -49,6 +56,9 @@ def downgrade() -> None:
         batch.drop_index("ix_customers_risk_rating")
         batch.drop_index("ix_customers_tier")
         for column in (
+            "legal_hold_since",
+            "legal_hold_reason",
+            "legal_hold",
             "relationship_ended_at",
             "lifecycle_stage",
             "risk_factors",
