@@ -1,0 +1,58 @@
+"""What the review services need, built by the composition root.
+
+review/ does not import workers/: the CLI (or `dossier run`) builds this
+from its `Runtime` and hands it over.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from archive.records import Sealer
+from extractors.types import Box
+from review.settings import ReviewSettings
+from validators.policy import FormPolicy
+
+
+@dataclass(frozen=True)
+class FormView:
+    """One form as the workspace shows it: its rules and where each field
+    sits on the page (300-dpi pixels of the blank form)."""
+
+    policy: FormPolicy
+    zones: dict[str, Box]
+    width: int
+    height: int
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class ReviewContext:
+    sessions: sessionmaker[Session]
+    # The stored file decrypted at a private temporary path, for rendering.
+    plaintext: Callable[[str], contextlib.AbstractContextManager[Path]]
+    sealer: Sealer
+    forms: dict[str, FormView]
+    settings: ReviewSettings
+    today: Callable[[], dt.date] = field(default=dt.date.today)
+    now: Callable[[], datetime] = field(default=utc_now)
+
+    def form(self, name: str | None) -> FormView | None:
+        return self.forms.get(name or "")
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything dossier writes is UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
