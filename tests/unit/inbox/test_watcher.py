@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from config.errors import TransientFailure
+from inbox.report import read_report
 from inbox.scan import Candidate
 from inbox.watcher import InboxWatcher, WatchOptions
 
@@ -134,6 +135,9 @@ def test_given_a_symlink_or_a_folder_in_a_channel_then_they_are_rejected(tmp_pat
     (channel / "link.pdf").symlink_to(outside)
     (channel / "folder").mkdir()
     watcher.scan_once()
+    assert handoff.rejected == [("link.pdf", "symlink")]  # a link is made whole, at once
+    _clock.advance(3)
+    watcher.scan_once()  # a folder may still be filling: it settles first
     assert sorted(handoff.rejected) == [("folder", "directory"), ("link.pdf", "symlink")]
     assert outside.exists()
 
@@ -149,3 +153,65 @@ def test_given_files_present_at_start_up_then_they_are_taken(tmp_path: Path) -> 
     clock.advance(2)
     watcher.scan_once()
     assert [t[1] for t in handoff.taken] == ["old.png"]
+
+
+def test_given_an_empty_file_that_stays_empty_then_it_is_rejected_not_ignored(
+    tmp_path: Path,
+) -> None:
+    handoff = RecordingHandoff()
+    watcher, clock, channel = make(tmp_path, handoff)
+    (channel / "blank.pdf").write_bytes(b"")
+    (channel / "filling.pdf").write_bytes(b"")
+    watcher.scan_once()
+    (channel / "filling.pdf").write_bytes(b"%PDF-1.4 the scanner wrote it after all")
+    clock.advance(3)
+    watcher.scan_once()
+    clock.advance(3)
+    watcher.scan_once()
+    assert handoff.rejected == [("blank.pdf", "empty_file")]
+    assert [t[1] for t in handoff.taken] == ["filling.pdf"]
+
+
+class ExplodingHandoff(RecordingHandoff):
+    """A bug or an unexpected library error while taking one file."""
+
+    def take(self, candidate: Candidate) -> None:
+        if candidate.path.name.startswith("bad"):
+            raise UnicodeEncodeError("utf-8", "x", 0, 1, "surrogates not allowed")
+        super().take(candidate)
+
+
+def test_given_one_file_that_breaks_the_intake_then_the_others_are_still_taken(
+    tmp_path: Path,
+) -> None:
+    handoff = ExplodingHandoff()
+    watcher, clock, channel = make(tmp_path, handoff)
+    (channel / "bad.png").write_bytes(b"x")
+    (channel / "good.png").write_bytes(b"y")
+    watcher.scan_once()
+    clock.advance(3)
+    watcher.scan_once()
+    assert [t[1] for t in handoff.taken] == ["good.png"]
+    assert "UnicodeEncodeError" in watcher.problems[channel / "bad.png"]
+
+
+def test_given_problems_then_the_status_file_names_them_for_the_operator(
+    tmp_path: Path,
+) -> None:
+    handoff = RecordingHandoff(fail_times=5)
+    clock = FakeClock()
+    channel = tmp_path / "inbox" / "branch-001"
+    channel.mkdir(parents=True)
+    status = tmp_path / "watcher-status.json"
+    options = WatchOptions(2.0, 5.0, True, OPTIONS.ignore_patterns, status_file=status)
+    watcher = InboxWatcher(tmp_path / "inbox", options, handoff, clock)
+    (channel / "scan\nwith newline ü.png").write_bytes(b"abc")
+    watcher.scan_once()
+    clock.advance(3)
+    watcher.scan_once()
+    watcher.report(force=True)
+    report = read_report(status)
+    assert report is not None and report["pid"] > 0
+    [problem] = report["problems"]
+    assert problem["channel"] == "branch-001" and "store_unavailable" in problem["reason"]
+    assert problem["name"] == "scan\nwith newline ü.png"
