@@ -12,18 +12,24 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 # machine has none running; Chromium for the browser tests.
 APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng tesseract-ocr-osd \
 	fonts-noto-cjk fonts-arphic-ukai fonts-arphic-uming fonts-wqy-microhei \
-	redis-server postgresql python3-venv
+	redis-server postgresql python3-venv chromium
 
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: run test system-deps venv lint bench-accuracy clean-home
+.PHONY: run test system-deps venv lint flood
 
 run: system-deps $(STAMP)
 	$(VENV)/bin/dossier db upgrade
+	$(VENV)/bin/dossier users ensure-admin
 	$(VENV)/bin/dossier run
 
 test: system-deps $(STAMP)
 	$(VENV)/bin/pytest -q
+
+# 1,000 forms into three channels, two workers on Redis + PostgreSQL, one
+# killed twice: every file accounted for exactly once (a long run of its own).
+flood: system-deps $(STAMP)
+	$(PY) -m tests.faults.flood
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -44,4 +50,5 @@ $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev,samples]'
+	$(PY) -m pip install -q --no-deps 'rapidocr-onnxruntime>=1.3,<1.5'
 	touch $(STAMP)

@@ -28,6 +28,7 @@ from archive.models import (
     ReviewItem,
     utcnow,
 )
+from archive.records import Sealer
 from validators.types import CustomerProfile, Decision
 
 SYSTEM = "system"
@@ -127,26 +128,30 @@ def post_decision(
     *,
     source_kind: str,
     raw: dict[str, Any],
+    sealer: Sealer,
+    personal: frozenset[str],
 ) -> Application:
-    """Store the extracted record and route it: archived records are linked
-    to their customer; everything else opens a review item."""
+    """Store the extracted record, its personal values sealed, and route
+    it: archived records are linked to their customer; everything else
+    opens a review item."""
+    app_id = new_id()
     app = Application(
-        id=new_id(),
+        id=app_id,
         document_id=doc.id,
         form=decision.form,
         source_kind=source_kind,
         route=decision.route,
-        values=dict(decision.values),
+        values=sealer.seal_values(decision.values, app_id, personal),
         confidences=dict(decision.confidences),
         issues=[_issue_json(i) for i in decision.issues],
-        raw=raw,
+        raw=sealer.seal(raw, app_id, "raw"),
         profile=decision.profile.as_json() if decision.profile else None,
     )
     session.add(app)
     session.flush()  # the review item and customer link refer to it
     doc.form = decision.form
     if decision.route == "archived":
-        app.customer_id = _link_customer(session, decision).id
+        app.customer_id = link_customer(session, decision, sealer).id
         doc.state = DocState.ARCHIVED
     else:
         _open_review(session, doc, app, decision)
@@ -176,27 +181,44 @@ def _open_review(session: Session, doc: Document, app: Application, decision: De
     session.add(ReviewItem(id=new_id(), document_id=doc.id, application_id=app.id, reasons=reasons))
 
 
-def link_customer(session: Session, decision: Decision) -> Customer:
-    """The customer a decided record belongs to (found or created); used
-    by the review workspace when a person approves a record."""
-    return _link_customer(session, decision)
-
-
-def _link_customer(session: Session, decision: Decision) -> Customer:
-    """Find the customer by identity document, or create one: a returning
-    customer is updated, never duplicated."""
+def link_customer(session: Session, decision: Decision, sealer: Sealer) -> Customer:
+    """Find the customer by identity document (blind index), or create one:
+    a returning customer is updated, never duplicated. Also used by the
+    review workspace when a person approves a record."""
     id_type = str(decision.values.get("id_type"))
     id_number = str(decision.values.get("id_number"))
-    stmt = select(Customer).where(Customer.id_type == id_type, Customer.id_number == id_number)
-    customer = session.scalars(stmt).first()
+    index = sealer.id_index(id_type, id_number)
+    customer = _customer_by_index(session, id_type, index)
     if customer is None:
-        customer = Customer(id=new_id(), id_type=id_type, id_number=id_number)
-        session.add(customer)
-    customer.name = _str_or_none(decision.values.get("name"))
+        customer = _insert_customer(session, id_type, id_number, index, sealer)
+    name = decision.values.get("name")
+    customer.name_sealed = None if name is None else sealer.token(name, customer.id, "name")
     if decision.profile is not None:
         _apply_profile(customer, decision.profile)
     customer.updated_at = utcnow()
     session.flush()
+    return customer
+
+
+def _customer_by_index(session: Session, id_type: str, index: str) -> Customer | None:
+    stmt = select(Customer).where(Customer.id_type == id_type, Customer.id_index == index)
+    return session.scalars(stmt).first()
+
+
+def _insert_customer(
+    session: Session, id_type: str, id_number: str, index: str, sealer: Sealer
+) -> Customer:
+    customer_id = new_id()
+    sealed = sealer.token(id_number, customer_id, "id_number")
+    customer = Customer(id=customer_id, id_type=id_type, id_index=index,
+                        id_number_sealed=sealed)
+    try:
+        with session.begin_nested():
+            session.add(customer)
+    except IntegrityError:  # the same person, inserted by another worker just now
+        found = _customer_by_index(session, id_type, index)
+        assert found is not None
+        return found
     return customer
 
 
@@ -211,10 +233,6 @@ def _apply_profile(customer: Customer, profile: CustomerProfile) -> None:
     customer.risk_factors = list(profile.risk_factors)
     if customer.lifecycle_stage != "active" and profile.risk == "low":
         customer.lifecycle_stage = "active"
-
-
-def _str_or_none(value: object) -> str | None:
-    return None if value is None else str(value)
 
 
 def quarantine(session: Session, doc: Document, *, code: str, reason: str) -> None:
@@ -261,3 +279,17 @@ def status(session: Session) -> dict[str, Any]:
         channels.setdefault(channel, {s.value: 0 for s in DocState})[state] += n
     duplicates = session.scalar(select(func.count()).where(Drop.duplicate.is_(True))) or 0
     return {"states": states, "duplicates": duplicates, "channels": channels}
+
+
+def reopen(session: Session, doc: Document, *, from_state: str, action: str, actor: str) -> bool:
+    """Send a finished document back to `received` for an operator (a
+    failed one retried, a quarantined one released); False when it is no
+    longer in `from_state` (someone else acted first)."""
+    if doc.state != from_state:
+        return False
+    previous = doc.reason
+    doc.state = DocState.RECEIVED
+    doc.reason = None
+    audit.append(session, actor=actor, action=action, document_id=doc.id,
+                 detail={"from": from_state, "previous_reason": (previous or "")[:500]})
+    return True

@@ -37,10 +37,12 @@ class DocState(enum.StrEnum):
     REVIEW = "review"
     QUARANTINED = "quarantined"
     FAILED = "failed"
+    RETURNED = "returned"  # a reviewer sent the form back to the branch
 
 
 TERMINAL_STATES = frozenset(
-    {DocState.ARCHIVED, DocState.REVIEW, DocState.QUARANTINED, DocState.FAILED}
+    {DocState.ARCHIVED, DocState.REVIEW, DocState.QUARANTINED, DocState.FAILED,
+     DocState.RETURNED}
 )
 
 
@@ -81,8 +83,12 @@ class Customer(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     id_type: Mapped[str] = mapped_column(String(30))
-    id_number: Mapped[str] = mapped_column(String(40))
-    name: Mapped[str | None] = mapped_column(String(200))
+    # HMAC of the normalised ID number (archive.crypto.BlindIndex): finds a
+    # returning customer without decrypting anything.
+    id_index: Mapped[str] = mapped_column(String(64))
+    # AES-256-GCM tokens (archive.records), bound to this row and field.
+    id_number_sealed: Mapped[str] = mapped_column(Text)
+    name_sealed: Mapped[str | None] = mapped_column(Text)
     # Profile (validators.profile): tier, tags and the initial AML rating.
     tier: Mapped[str | None] = mapped_column(String(30), index=True)
     qualified_investor_candidate: Mapped[bool] = mapped_column(default=False)
@@ -93,10 +99,14 @@ class Customer(Base):
     lifecycle_stage: Mapped[str] = mapped_column(String(20), default="onboarding")
     # When the relationship ended (retention runs from here); None = open.
     relationship_ended_at: Mapped[datetime | None]
+    # A data-subject request or an investigation stops removal (PIPL Art. 47).
+    legal_hold: Mapped[bool] = mapped_column(default=False)
+    legal_hold_reason: Mapped[str | None] = mapped_column(Text)
+    legal_hold_since: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    __table_args__ = (Index("ix_customers_identity", "id_type", "id_number", unique=True),)
+    __table_args__ = (Index("ix_customers_identity", "id_type", "id_index", unique=True),)
 
 
 class Application(Base):
@@ -130,6 +140,16 @@ class ReviewItem(Base):
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]
+    # Review workspace (migration 0100): who holds the item and until when,
+    # the first of two approvals, the outcome, and the values before any
+    # correction (so the approval's audit entry can show before/after).
+    lease_holder: Mapped[str | None] = mapped_column(String(36))
+    lease_expires: Mapped[datetime | None]
+    first_approver: Mapped[str | None] = mapped_column(String(36))
+    first_approved_at: Mapped[datetime | None]
+    decided_by: Mapped[str | None] = mapped_column(String(36))
+    return_reason: Mapped[str | None] = mapped_column(Text)
+    original_values: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class AuditEntry(Base):
@@ -147,3 +167,30 @@ class AuditEntry(Base):
     detail: Mapped[dict[str, Any]]
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class User(Base):
+    """A person using the review workspace (migration 0100)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    channels: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WebSession(Base):
+    """A signed-in browser. Only the SHA-256 of the cookie token is kept, so
+    a copy of the database does not let anyone sign in."""
+
+    __tablename__ = "web_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow)

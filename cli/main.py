@@ -10,6 +10,8 @@ from typing import Annotated
 
 import typer
 
+from cli import operations as ops
+from cli import security
 from config.errors import DossierError
 from config.settings import Settings
 
@@ -18,6 +20,20 @@ db_app = typer.Typer(help="database schema", no_args_is_help=True)
 audit_app = typer.Typer(help="the audit chain", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
+app.add_typer(security.keys_app, name="keys")
+app.add_typer(security.customers_app, name="customers")
+app.add_typer(security.retention_app, name="retention")
+app.command("backup")(security.backup)
+app.command("restore")(security.restore)
+
+
+def _register_review() -> None:
+    from cli.review_commands import register
+
+    register(app, bench_app)
+app.add_typer(ops.failed_app, name="failed")
+app.add_typer(ops.quarantine_app, name="quarantine")
+app.command("health")(ops.health)
 
 
 def _settings() -> Settings:
@@ -105,33 +121,11 @@ def _print_outcome(path: Path, outcome: object, as_json: bool) -> None:
 
 @app.command()
 def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Documents per state and per channel."""
-    from archive import ledger
-    from workers.runtime import build_runtime
+    """Documents per state and per channel, reconciled against the files
+    taken (exit 1 when they do not add up), and what the watcher could not take."""
+    from cli.operations import show_status
 
-    rt = build_runtime(_settings())
-    with rt.transaction() as session:
-        data = ledger.status(session)
-    if as_json:
-        typer.echo(json.dumps(data))
-        return
-    _print_status(data)
-
-
-def _print_status(data: dict) -> None:  # type: ignore[type-arg]
-    from rich.console import Console
-    from rich.table import Table
-
-    states = list(data["states"])
-    table = Table(title="dossier documents")
-    table.add_column("channel")
-    for s in states:
-        table.add_column(s, justify="right")
-    for channel, counts in sorted(data["channels"].items()):
-        table.add_row(channel, *(str(counts[s]) for s in states))
-    table.add_row("[b]all[/b]", *(f"[b]{data['states'][s]}[/b]" for s in states))
-    Console().print(table)
-    typer.echo(f"duplicate drops: {data['duplicates']}")
+    show_status(as_json)
 
 
 @db_app.command("upgrade")
@@ -148,12 +142,12 @@ def db_upgrade() -> None:
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Walk the audit chain; exit 1 at the first broken entry."""
-    from archive import audit
+    from archive import audit, checkpoint
     from workers.runtime import build_runtime
 
     rt = build_runtime(_settings())
     with rt.transaction() as session:
-        report = audit.verify(session)
+        report = audit.verify(session, checkpoint.read(rt.settings.audit_checkpoint_file))
     if report.ok:
         typer.echo(f"audit chain intact: {report.count} entries, head {report.head}")
         return
@@ -173,6 +167,40 @@ def samples(
     typer.echo(f"wrote {len(written)} forms with truth files to {out}")
 
 
+bench_app = typer.Typer(help="measure the pipeline on labelled sets", no_args_is_help=True)
+app.add_typer(bench_app, name="bench")
+
+
+@bench_app.command("accuracy")
+def bench_accuracy(
+    folder: Annotated[Path, typer.Argument(help="form files with *.truth.json beside them")],
+    today: Annotated[str | None, typer.Option(
+        help="judge as of YYYY-MM-DD (default: the set's latest rule-abiding sign date)")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="write figures here")] = None,
+    processes: Annotated[int, typer.Option(help="worker processes")] = 2,
+) -> None:
+    """Extract+decide every labelled form (no archive writes) and print the figures."""
+    import datetime as dt
+
+    from workers.bench.accuracy import AccuracyRun, bench_accuracy
+
+    if not folder.is_dir():
+        _fail(f"not a folder: {folder}", 2)
+    try:
+        day = dt.date.fromisoformat(today) if today else None
+    except ValueError:
+        _fail(f"--today must be YYYY-MM-DD, not {today!r}", 2)
+    run = AccuracyRun(folder, day, json_out, processes)
+    try:
+        bench_accuracy(run, _settings(), typer.echo, _bench_progress)
+    except FileNotFoundError as exc:
+        _fail(str(exc), 2)
+
+
+def _bench_progress(done: int, total: int) -> None:
+    typer.echo(f"\r{done}/{total}", nl=False, err=True)
+
+
 def _fail(message: str, code: int) -> None:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
@@ -185,6 +213,8 @@ def main() -> None:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
 
+
+_register_review()  # dossier serve / users / review / bench review (the review workspace)
 
 if __name__ == "__main__":
     main()

@@ -9,6 +9,7 @@ as small frozen slices; no other module reads the environment.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -36,18 +37,33 @@ class LimitSettings(_Slice):
     max_bytes: int = Field(100 * 1024 * 1024, gt=0)
     max_pixels: int = Field(60_000_000, gt=0)
     max_pages: int = Field(50, gt=0)
-    seconds_per_document: int = Field(300, gt=0)
+    seconds_per_document: int = Field(
+        300, gt=0, description="one document's whole extraction; beyond it the OCR is stopped "
+        "and the document retried, then failed")
+    memory_mb: int = Field(
+        4096, ge=0, description="address-space limit of each worker process (0 = none); a "
+        "document that needs more fails instead of starving its neighbours")
+    min_free_disk_mb: int = Field(512, ge=0, description="health: free space needed under home")
 
 
 class WorkerSettings(_Slice):
     """Dramatiq worker knobs."""
 
-    processes: int = Field(1, ge=1)
+    processes: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     threads: int = Field(1, ge=1)
     max_retries: int = Field(5, ge=0)
     min_backoff_ms: int = Field(1_000, ge=0)
     max_backoff_ms: int = Field(300_000, ge=0)
     ocr_timeout_seconds: int = Field(60, gt=0)
+    heartbeat_timeout_seconds: float = Field(
+        60.0, gt=0, description="Redis: a worker silent this long is dead and its unacked "
+        "messages go back to the queue")
+    maintenance_chance: int = Field(
+        1000, ge=1, le=1_000_000, description="Redis: per million broker commands, how often "
+        "a worker looks for dead workers' messages (Dramatiq's default is 1000)")
+    redrive_after_seconds: float = Field(
+        900.0, gt=0, description="a document unfinished this long is sent again (a message "
+        "lost with a Redis restart); processing is idempotent, so a spare message is harmless")
 
 
 class Settings(BaseSettings):
@@ -63,6 +79,12 @@ class Settings(BaseSettings):
     database_url: str | None = Field(None, description="default: SQLite under home")
     broker_url: str | None = Field(None, description="unset = embedded; redis://… = Redis")
     broker_namespace: str = Field("dossier", description="Redis key prefix of the queues")
+    retention_years: int = Field(
+        10, ge=1, description="customer records are kept this long after the relationship "
+        "ends (AML Law: at least 10)")
+    key_file: Path | None = Field(
+        None, description="encryption keys; default $DOSSIER_HOME/keys/dossier.keys, created "
+        "on first start. Keep it out of backups of the home folder.")
     forms_dir: Path = Field(FORMS_DIR, description="form templates and rules")
     default_form: str = "KYC-P01"
     tesseract_cmd: str = "tesseract"
@@ -82,6 +104,19 @@ class Settings(BaseSettings):
     @property
     def quarantine_dir(self) -> Path:
         return self.home / "quarantine"
+
+    @property
+    def watcher_status_file(self) -> Path:
+        """What the watcher could not take, and its heartbeat (`dossier status`)."""
+        return self.home / "watcher-status.json"
+
+    @property
+    def audit_checkpoint_file(self) -> Path:
+        return self.home / "audit" / "head.json"
+
+    @property
+    def resolved_key_file(self) -> Path:
+        return self.key_file or self.home / "keys" / "dossier.keys"
 
     @property
     def resolved_database_url(self) -> str:

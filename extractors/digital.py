@@ -68,17 +68,22 @@ def _text_in(chars: Iterable[PdfObject], bbox: Sequence[float]) -> str:
     """Characters whose centre is in the zone, in reading order.
 
     Spaces the generator put between comb cells are layout, not content;
-    real word gaps in Latin text are kept as one space.
+    real word gaps in Latin text are kept as one space, whether the PDF
+    has a space character there or only a wider gap between glyphs.
     """
-    inside = [c for c in chars if _centre_inside(c, bbox) and str(c["text"]).strip()]
+    inside = [c for c in chars if _centre_inside(c, bbox)]
     inside.sort(key=lambda c: (round(float(c["top"]) / 4), float(c["x0"])))
     out: list[str] = []
     previous: PdfObject | None = None
+    spaced = False
     for char in inside:
-        if previous is not None and _is_word_gap(previous, char):
+        if not str(char["text"]).strip():
+            spaced = True
+            continue
+        if previous is not None and (spaced or _is_word_gap(previous, char)):
             out.append(" ")
         out.append(str(char["text"]))
-        previous = char
+        previous, spaced = char, False
     return re.sub(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])", "", "".join(out)).strip()
 
 

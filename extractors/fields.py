@@ -12,10 +12,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from extractors.ink import added_ink, crop, ocr_ready
+from extractors.engines import as_engines
+from extractors.ink import added_ink, crop, ocr_ready, text_ink
 from extractors.ocr import OcrEngine, OcrResult
+from extractors.second import second_opinion
 from extractors.template import FieldSpec
 from extractors.types import FieldReading
+from extractors.vote import tidy
 
 EMPTY_INK_PX = 120  # fewer added-ink pixels than this: the zone is empty
 EMPTY_CONFIDENCE = 0.9
@@ -49,8 +52,10 @@ PROFILES: dict[str, OcrProfile] = {
                                    pattern=f"({_DATE_PATTERN}|长期)"),
     "digits": OcrProfile("eng", whitelist=_DIGITS, pattern=r"\d+"),
     "mobile": OcrProfile("eng", whitelist=_DIGITS + "+- ", pattern=r"(\+?86)?\s*1\d{10}"),
+    # Domain labels are letters or digits, not both ("hotmai1" is a misread
+    # "hotmail"); such a reading is sent to a person, never corrected.
     "email": OcrProfile("eng", whitelist=_DIGITS + _UPPER + _LOWER + "@._-+",
-                        pattern=r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}"),
+                        pattern=r"[^@\s]+@(([A-Za-z-]+|\d+)\.)+[A-Za-z]{2,}"),
     # Resident IDs (digits, maybe a final X) are the common case; restricting
     # the alphabet stops O/0 and I/1 confusions. Passports and permits fall back.
     "id_number": OcrProfile("eng", whitelist=_DIGITS + "X", pattern=r"\d{17}[\dX]",
@@ -86,14 +91,23 @@ def read_text(
     """OCR the ink added to a text or comb zone (whole comb row in one call)."""
     zone = spec.zone
     page_crop, blank_crop = crop(page, zone), crop(blank, zone)
-    ink = added_ink(page_crop, blank_crop)
+    ink = text_ink(page_crop, blank_crop)
     if int(ink.sum()) < EMPTY_INK_PX:
-        return FieldReading(spec.key, spec.kind, None, EMPTY_CONFIDENCE, box=zone)
-    confidence, raw, others = _read_with_profiles(ocr_ready(page_crop, ink), spec)(engine)
-    if not raw:
-        # Ink but no text: unreadable, not empty, so nobody trusts a None.
-        return FieldReading(spec.key, spec.kind, None, 0.0, box=zone)
-    return FieldReading(spec.key, spec.kind, raw, confidence, candidates=others, box=zone)
+        return FieldReading(spec.key, spec.kind, None, empty_confidence(int(ink.sum())),
+                            box=zone)
+    image = ocr_ready(page_crop, ink, blank_crop=blank_crop)
+    engines = as_engines(engine)
+    confidence, raw, others = _read_with_profiles(image, spec)(engines.primary)
+    reading = FieldReading(spec.key, spec.kind, raw or None, confidence if raw else 0.0,
+                           candidates=others, box=zone)
+    # Ink but no text stays None at confidence 0: unreadable, not empty.
+    return second_opinion(reading, image, spec.type, engines, well_formed)
+
+
+def empty_confidence(ink_px: int) -> float:
+    """How sure an empty reading is: a zone without a single ink pixel is
+    empty; a few specks below the cut-off might be a faint stroke."""
+    return round(1.0 - 2 * (1.0 - EMPTY_CONFIDENCE) * min(1.0, ink_px / (EMPTY_INK_PX / 2)), 3)
 
 
 def _read_with_profiles(
@@ -129,10 +143,26 @@ def read_comb(
     # Cell borders survive blank subtraction when registration is a few px
     # off; characters sit in the middle, so reading inside the border is safe.
     inner = [_shrink(cell, CELL_INSET_PX) for cell in spec.cells]
-    inked = [cell for cell in inner if _cell_ink(page, blank, cell) >= EMPTY_INK_PX // 4]
+    ink = [_cell_ink(page, blank, cell) for cell in inner]
+    inked = [cell for cell, px in zip(inner, ink, strict=True) if px >= EMPTY_INK_PX // 4]
     if not inked:
-        return FieldReading(spec.key, spec.kind, None, EMPTY_CONFIDENCE, box=spec.zone)
-    row = _read_packed(page, blank, inked, spec, engine)
+        return FieldReading(spec.key, spec.kind, None, empty_confidence(4 * max(ink)),
+                            box=spec.zone)
+    engines = as_engines(engine)
+    image = _packed_image(page, blank, inked)
+    reading = _read_comb_primary(page, blank, inked, image, spec, engines.primary)
+    # A comb holds one character per inked cell: a reading of another
+    # length cannot be right, whichever engine made it.
+    fits = len(inked)
+    return second_opinion(reading, image, spec.type, engines,
+                          lambda t, r: well_formed(t, r) and len(r) == fits)
+
+
+def _read_comb_primary(
+    page: np.ndarray, blank: np.ndarray, inked: list[tuple[int, int, int, int]],
+    image: np.ndarray, spec: FieldSpec, engine: OcrEngine,
+) -> FieldReading:
+    row = _read_packed(image, spec, engine)
     profile = PROFILES.get(spec.type, DEFAULT_PROFILE)
     fitting = _fit_to_cells(row, len(inked), profile)
     if fitting is not None:
@@ -174,16 +204,23 @@ def _fit_to_cells(row: FieldReading, count: int, profile: OcrProfile) -> FieldRe
     return None
 
 
-def _read_packed(
-    page: np.ndarray, blank: np.ndarray, cells: list[tuple[int, int, int, int]],
-    spec: FieldSpec, engine: OcrEngine,
-) -> FieldReading:
+def _read_packed(image: np.ndarray, spec: FieldSpec, engine: OcrEngine) -> FieldReading:
+    reading = _read_with_profiles(image, spec)(engine)
+    raw = reading[1].replace(" ", "") if reading[1] else None
+    return FieldReading(spec.key, spec.kind, raw, reading[0] if raw else 0.0,
+                        candidates=reading[2], box=spec.zone)
+
+
+def _packed_image(
+    page: np.ndarray, blank: np.ndarray, cells: list[tuple[int, int, int, int]]
+) -> np.ndarray:
     """Cells' ink packed side by side with even gaps: Tesseract drops
     characters when they sit as far apart as the comb's cells do."""
     pieces = []
     for cell in cells:
         page_crop, blank_crop = crop(page, cell), crop(blank, cell)
-        pieces.append(ocr_ready(page_crop, added_ink(page_crop, blank_crop), pad=0))
+        pieces.append(ocr_ready(page_crop, text_ink(page_crop, blank_crop), pad=0,
+                                blank_crop=blank_crop))
     height = max(p.shape[0] for p in pieces)
     gap = np.full((height, max(8, height // 4)), 255, np.uint8)
     row: list[np.ndarray] = []
@@ -192,11 +229,7 @@ def _read_packed(
         padded = np.full((height, piece.shape[1]), 255, np.uint8)
         padded[top:top + piece.shape[0]] = piece
         row += [padded, gap]
-    image = np.pad(np.hstack(row[:-1]), 20, constant_values=255)
-    reading = _read_with_profiles(image, spec)(engine)
-    raw = reading[1].replace(" ", "") if reading[1] else None
-    return FieldReading(spec.key, spec.kind, raw, reading[0] if raw else 0.0,
-                        candidates=reading[2], box=spec.zone)
+    return np.pad(np.hstack(row[:-1]), 20, constant_values=255)
 
 
 def _shrink(box: tuple[int, int, int, int], inset: int) -> tuple[int, int, int, int]:
@@ -204,7 +237,7 @@ def _shrink(box: tuple[int, int, int, int], inset: int) -> tuple[int, int, int, 
 
 
 def _cell_ink(page: np.ndarray, blank: np.ndarray, cell: tuple[int, int, int, int]) -> int:
-    return int(added_ink(crop(page, cell), crop(blank, cell)).sum())
+    return int(text_ink(crop(page, cell), crop(blank, cell)).sum())
 
 
 def _read_cell(
@@ -212,22 +245,33 @@ def _read_cell(
     engine: OcrEngine, profile: OcrProfile,
 ) -> OcrResult:
     page_crop, blank_crop = crop(page, cell), crop(blank, cell)
-    result = engine.read_text(ocr_ready(page_crop, added_ink(page_crop, blank_crop)),
+    result = engine.read_text(ocr_ready(page_crop, text_ink(page_crop, blank_crop),
+                                        blank_crop=blank_crop),
                               lang=profile.lang, psm=10, whitelist=profile.whitelist)
     text = "".join(result.text.split())
     # A cell holds exactly one character; anything else is a misread.
     return OcrResult(text[:1], result.confidence if len(text) == 1 else result.confidence / 2)
 
 
-def tidy(text: str) -> str:
-    """Undo OCR layout artefacts only: line breaks and spaces Tesseract puts
-    between CJK characters. Everything else stays as read."""
-    text = " ".join(text.split())
-    return re.sub(r"(?<=[^\x00-\x7f]) | (?=[^\x00-\x7f])", "", text)
-
-
 def _matches(profile: OcrProfile, raw: str) -> bool:
     return profile.pattern is None or re.fullmatch(profile.pattern, raw) is not None
+
+
+# In an e-mail's local part, "1" between letters or "l" touching digits is
+# where both engines confuse l and 1 in handwriting: a person must look.
+_AMBIGUOUS_EMAIL = re.compile(r"(?<=[A-Za-z])1(?=[A-Za-z])|l(?=\d)|(?<=\d)l")
+
+
+def well_formed(field_type: str, raw: str) -> bool:
+    """Has `raw` the shape of its type (any of the type's profiles)?"""
+    if field_type == "email" and _AMBIGUOUS_EMAIL.search(raw.split("@")[0]):
+        return False
+    profile: OcrProfile | None = PROFILES.get(field_type, DEFAULT_PROFILE)
+    while profile is not None:
+        if _matches(profile, raw):
+            return True
+        profile = profile.fallback
+    return False
 
 
 def text_confidence(result: OcrResult, raw: str, profile: OcrProfile) -> float:

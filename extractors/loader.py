@@ -15,6 +15,7 @@ from typing import Literal
 
 import numpy as np
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
 from PIL import Image, ImageOps
 
 from config.errors import RejectedInput
@@ -143,7 +144,10 @@ def _load_pdf(data: bytes, limits: LoadLimits) -> LoadedDocument:
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as e:
-        raise RejectedInput(f"corrupt or encrypted PDF: {e}", code="corrupt_pdf") from e
+        if getattr(e, "err_code", None) == pdfium_raw.FPDF_ERR_PASSWORD:
+            raise RejectedInput("the PDF is password-protected: ask the sender for a copy "
+                                "without a password", code="encrypted_pdf") from e
+        raise RejectedInput(f"corrupt PDF: {e}", code="corrupt_pdf") from e
     try:
         return _first_pdf_page(pdf, data, limits)
     finally:

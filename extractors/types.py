@@ -15,6 +15,18 @@ Box = tuple[int, int, int, int]
 
 
 @dataclass(frozen=True)
+class EngineReading:
+    """What one OCR engine read in a zone, kept so a reviewer sees where
+    the engines agreed and where they did not."""
+
+    engine: str
+    text: str
+    confidence: float
+    # Per-character probabilities, when the engine gives them (RapidOCR).
+    char_confidences: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
 class FieldReading:
     """One field as read from the page, before any normalisation.
 
@@ -26,7 +38,10 @@ class FieldReading:
 
     `confidence` is in [0, 1]: how sure the reader is that `raw` (or the
     marks) is exactly what is on the page. `candidates` holds alternative
-    readings, best first, when the reader has them.
+    readings, best first, when the reader has them. `readings` holds each
+    engine's own reading, `agreement` whether independent readings agreed
+    (None when there was only one), and `crop_png` the zone as the readers
+    saw it (PNG bytes, the reviewer's evidence).
     """
 
     key: str
@@ -37,6 +52,9 @@ class FieldReading:
     present: bool | None = None
     candidates: tuple[str, ...] = ()
     box: Box | None = None
+    readings: tuple[EngineReading, ...] = ()
+    agreement: bool | None = None
+    crop_png: bytes | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,13 @@ class FormPolicy(_Frozen):
         if unknown:
             raise ValueError(f"{where} names fields the form does not have: {unknown}")
 
+    @property
+    def personal_fields(self) -> frozenset[str]:
+        """Fields holding personal data (JR/T 0171 C2): everything written
+        by hand; ticked options and signature presence are codes."""
+        return frozenset(k for k, f in self.fields.items()
+                         if f.type not in ("choice", "signature"))
+
     def field_type(self, key: str) -> str:
         return self.fields[key].type
 

@@ -47,8 +47,9 @@ def _stored_outcome(rt: Runtime, document_id: str) -> Outcome:
         app: Application | None = doc.application
         if app is None:
             return Outcome(doc.id, doc.state, reason=doc.reason)
+        values = rt.sealer.open_values(app.values, app.id)
         fields = {k: {"value": v, "confidence": app.confidences.get(k, 0.0)}
-                  for k, v in app.values.items()}
+                  for k, v in values.items()}
         issues = [{"field": (i["fields"] or [None])[0], "code": i["code"],
                    "message": f"{i['message_zh']} / {i['message_en']}"} for i in app.issues]
         return Outcome(doc.id, doc.state, app.form, fields, issues)

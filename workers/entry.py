@@ -13,6 +13,7 @@ import dramatiq
 
 from config.settings import Settings
 from workers.logs import configure_logging
+from workers.resources import apply_memory_limit
 from workers.runtime import Runtime, build_runtime
 from workers.tasks import declare_actors, make_broker
 
@@ -23,6 +24,7 @@ configure_logging(_settings.log_level)
 @functools.cache
 def _runtime() -> Runtime:
     # Built lazily: after the fork, in the process that uses it.
+    apply_memory_limit(_settings.limits.memory_mb)
     return build_runtime(_settings)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from archive import audit, ledger
 from archive.ledger import Taken
+from inbox.report import printable
 from inbox.scan import Candidate
 from workers import quarantine
 from workers.runtime import Runtime
@@ -35,7 +36,7 @@ class Intake:
         path = candidate.path
         before = path.stat()
         key, sha256 = self.rt.store.put(path, move=False)
-        taken = Taken(sha256, key, before.st_size, candidate.channel, path.name)
+        taken = Taken(sha256, key, before.st_size, candidate.channel, printable(path.name))
         with self.rt.transaction() as session:
             doc, duplicate = ledger.record_drop(session, taken)
             doc_id = doc.id
@@ -43,13 +44,24 @@ class Intake:
         log.info("took %s from %s as %s%s", _shown(path), candidate.channel, doc_id,
                  " (duplicate)" if duplicate else "")
         if not duplicate:
+            self._send(doc_id)
+
+    def _send(self, doc_id: str) -> None:
+        """The document is safe in the ledger whatever happens here: a
+        message the broker did not take is sent again by the sweep."""
+        try:
             self.enqueue(doc_id)
+        except Exception as exc:  # the broker's own errors (Redis down) vary by client
+            log.warning("document %s is registered but not queued (%s: %s); it will be "
+                        "re-sent", doc_id, type(exc).__name__, exc)
 
     def reject(self, candidate: Candidate, code: str, reason: str) -> None:
         where = quarantine.place(
             self.rt.settings.quarantine_dir, candidate.channel, candidate.path.name,
             candidate.path, reason=f"{code}: {reason}", move=True,
         )
+        # Audited after the move: a database outage here loses the entry,
+        # never the file (it is in quarantine with its reason).
         with self.rt.transaction() as session:
             audit.append(session, actor="system", action="rejected_at_intake",
                          detail={"channel": candidate.channel, "code": code,

@@ -20,7 +20,7 @@ from extractors import extract
 from extractors.types import Extraction
 from validators.decide import decide
 from validators.types import Decision
-from workers import quarantine
+from workers import deadline, quarantine
 from workers.runtime import Form, Runtime
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ class Outcome:
 @dataclass(frozen=True)
 class _Claimed:
     document_id: str
-    path: Path
+    store_key: str
     channel: str
     name: str
 
@@ -52,7 +52,9 @@ def process_document(rt: Runtime, document_id: str) -> Outcome:
         return Outcome(document_id, "skipped", reason="already finished")
     form = rt.default_form
     try:
-        extraction = extract(claimed.path, form.template, rt.ocr, rt.limits)
+        with (deadline.within(rt.settings.limits.seconds_per_document),
+              rt.store.plaintext(claimed.store_key) as path):
+            extraction = _extract_known_form(rt, path, form)
     except RejectedInput as exc:
         return _quarantine(rt, claimed, exc)
     decision = decide(extraction, form.policy, rt.today())
@@ -65,8 +67,24 @@ def process_document(rt: Runtime, document_id: str) -> Outcome:
 def evaluate(rt: Runtime, path: Path, form: Form | None = None) -> tuple[Extraction, Decision]:
     """Extract and decide without touching the archive (`--dry-run`)."""
     form = form or rt.default_form
-    extraction = extract(path, form.template, rt.ocr, rt.limits)
+    with deadline.within(rt.settings.limits.seconds_per_document):
+        extraction = _extract_known_form(rt, path, form)
     return extraction, decide(extraction, form.policy, rt.today())
+
+
+def _extract_known_form(rt: Runtime, path: Path, form: Form) -> Extraction:
+    """Extract, and refuse a digital PDF that carries none of the form's
+    markers: a form of another type would otherwise reach review as a
+    page of empty fields. (Scans of other forms fail alignment already.)"""
+    extraction = extract(path, form.template, rt.ocr, rt.limits)
+    markers = form.template.markers
+    if extraction.source_kind == "digital" and markers and not any(
+        m in extraction.text for m in markers
+    ):
+        raise RejectedInput(
+            f"not a {form.template.form_id} form: none of its markers ({', '.join(markers)}) "
+            "is in the text; a form of another type?", code="not_a_form")
+    return extraction
 
 
 def _begin(rt: Runtime, document_id: str) -> _Claimed | None:
@@ -74,7 +92,7 @@ def _begin(rt: Runtime, document_id: str) -> _Claimed | None:
         doc = ledger.begin_processing(session, document_id)
         if doc is None:
             return None
-        return _Claimed(doc.id, rt.store.path(doc.store_key), doc.channel, doc.original_name)
+        return _Claimed(doc.id, doc.store_key, doc.channel, doc.original_name)
 
 
 def _post(rt: Runtime, claimed: _Claimed, extraction: Extraction, decision: Decision) -> None:
@@ -83,17 +101,34 @@ def _post(rt: Runtime, claimed: _Claimed, extraction: Extraction, decision: Deci
         if doc is None or doc.state != "processing":
             return  # another delivery finished it meanwhile: nothing twice
         ledger.post_decision(session, doc, decision, source_kind=extraction.source_kind,
-                             raw=raw_readings(extraction))
+                             raw=raw_readings(extraction), sealer=rt.sealer,
+                             personal=rt.default_form.policy.personal_fields)
 
 
 def _quarantine(rt: Runtime, claimed: _Claimed, exc: RejectedInput) -> Outcome:
-    reason = f"{exc.code}: {exc}"
     with rt.transaction() as session:
         doc = ledger.lock(session, claimed.document_id)
-        if doc is not None and doc.state == "processing":
+        mine = doc is not None and doc.state == "processing"
+        if mine:
             ledger.quarantine(session, doc, code=exc.code, reason=str(exc))
-    quarantine.place(rt.settings.quarantine_dir, claimed.channel, claimed.name, claimed.path,
-                     reason=reason, move=False)
+    if mine:  # a second delivery writes no second reason file
+        reason = (f"{exc.code}: {exc}\ndocument {claimed.document_id}; once the cause is "
+                  f"fixed: dossier quarantine release {claimed.document_id}")
+        limit = rt.settings.limits.max_bytes
+        stored = rt.store.path(claimed.store_key)
+        if stored.exists() and stored.stat().st_size > limit:
+            # Too big to decrypt and keep twice: the note names the store file.
+            quarantine.place(rt.settings.quarantine_dir, claimed.channel, claimed.name,
+                             stored, reason=reason, move=False, copy_limit=limit)
+            return _quarantined_logged(claimed, exc)
+        # The operator needs to open the file: the quarantine copy is plain.
+        with rt.store.plaintext(claimed.store_key) as path:
+            quarantine.place(rt.settings.quarantine_dir, claimed.channel, claimed.name,
+                             path, reason=reason, move=False, copy_limit=limit)
+    return _quarantined_logged(claimed, exc)
+
+
+def _quarantined_logged(claimed: _Claimed, exc: RejectedInput) -> Outcome:
     log.warning("document %s quarantined: %s", claimed.document_id, exc.code)
     return quarantined(claimed.document_id, exc)
 

@@ -15,16 +15,23 @@ from typing import Any
 
 import yaml
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
+from archive.crypto import BlindIndex, FieldCipher, FileCipher, Keyring
 from archive.db import make_engine, make_sessions
+from archive.records import Sealer
 from archive.store import DirectoryStore
-from config.errors import ConfigurationError
+from config.errors import ConfigurationError, TransientFailure
 from config.settings import Settings
+from extractors.engines import OcrEngines
 from extractors.loader import LoadLimits
 from extractors.ocr import OcrEngine, TesseractEngine, TesseractSettings
+from extractors.rapid import RapidOcrEngine
 from extractors.template import FormTemplate, load_template
 from validators.policy import FormPolicy, load_policy
+from workers.deadline import DeadlineOcr
 
 
 @dataclass(frozen=True)
@@ -44,12 +51,22 @@ class Runtime:
     forms: dict[str, Form]
     ocr: OcrEngine
     limits: LoadLimits
+    sealer: Sealer
     today: Callable[[], dt.date] = field(default=dt.date.today)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
-        with self.sessions.begin() as session:
-            yield session
+        """One transaction; a database that cannot be reached raises
+        `TransientFailure` (retried with backoff), never a driver error."""
+        try:
+            with self.sessions.begin() as session:
+                yield session
+        except (OperationalError, InterfaceError, PoolTimeout) as exc:
+            raise DatabaseUnavailable(_short(exc)) from exc
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            raise DatabaseUnavailable(_short(exc)) from exc
 
     @property
     def default_form(self) -> Form:
@@ -61,23 +78,41 @@ class Runtime:
 
 def build_runtime(settings: Settings, ocr: OcrEngine | None = None) -> Runtime:
     engine = make_engine(settings.resolved_database_url)
+    keyring = Keyring.open_or_create(settings.resolved_key_file)
     return Runtime(
         settings=settings,
         engine=engine,
-        sessions=make_sessions(engine),
-        store=DirectoryStore(settings.store_dir),
-        forms=load_forms(settings.forms_dir),
-        ocr=ocr or TesseractEngine(
-            TesseractSettings(
-                cmd=settings.tesseract_cmd, timeout_s=settings.worker.ocr_timeout_seconds
-            )
+        sessions=make_sessions(
+            engine, settings.audit_checkpoint_file, keyring.material.audit_key
         ),
+        store=DirectoryStore(settings.store_dir, FileCipher(keyring)),
+        sealer=Sealer(FieldCipher(keyring), BlindIndex(keyring)),
+        forms=load_forms(settings.forms_dir),
+        ocr=DeadlineOcr(ocr or build_ocr(settings)),
         limits=LoadLimits(
             max_bytes=settings.limits.max_bytes,
             max_pixels=settings.limits.max_pixels,
             max_pages=settings.limits.max_pages,
         ),
     )
+
+
+def build_ocr(settings: Settings) -> OcrEngine:
+    """The OCR engines the field readers use (also built by each bench process)."""
+    # One Tesseract call never outlives the document's whole budget.
+    timeout = min(settings.worker.ocr_timeout_seconds, settings.limits.seconds_per_document)
+    tesseract = TesseractEngine(TesseractSettings(cmd=settings.tesseract_cmd, timeout_s=timeout))
+    # RapidOCR is the independent second reading the field readers vote with.
+    return OcrEngines(primary=tesseract, second=RapidOcrEngine())
+
+
+class DatabaseUnavailable(TransientFailure):
+    code = "database_unavailable"
+
+
+def _short(exc: Exception) -> str:
+    first = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return "database unavailable: " + (first[0][:300] if first else type(exc).__name__)
 
 
 def load_forms(forms_dir: Path) -> dict[str, Form]:

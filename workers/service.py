@@ -16,7 +16,9 @@ from archive.db import upgrade
 from config.settings import Settings
 from inbox.watcher import InboxWatcher, WatchOptions
 from workers.intake import Intake
+from workers.resources import apply_memory_limit
 from workers.runtime import Runtime, build_runtime
+from workers.sweep import Sweeper
 from workers.tasks import LIVE_QUEUE, Actors, declare_actors, make_broker
 
 log = logging.getLogger(__name__)
@@ -30,7 +32,8 @@ def prepare_home(settings: Settings) -> None:
 
 def make_watcher(rt: Runtime, actors: Actors) -> InboxWatcher:
     i = rt.settings.inbox
-    options = WatchOptions(i.stable_seconds, i.rescan_seconds, i.polling, i.ignore_patterns)
+    options = WatchOptions(i.stable_seconds, i.rescan_seconds, i.polling, i.ignore_patterns,
+                           status_file=rt.settings.watcher_status_file)
     return InboxWatcher(rt.settings.inbox_dir, options, Intake(rt, actors.enqueue))
 
 
@@ -39,8 +42,13 @@ def redrive(rt: Runtime, enqueue: Callable[[str], None]) -> int:
     processing is idempotent, so a document already in flight is harmless."""
     with rt.transaction() as session:
         pending = ledger.unfinished(session)
-    for document_id in pending:
-        enqueue(document_id)
+    for sent, document_id in enumerate(pending):
+        try:
+            enqueue(document_id)
+        except Exception as exc:  # broker down: the sweep sends them later
+            log.warning("re-drove %d of %d unfinished document(s), then %s: %s",
+                        sent, len(pending), type(exc).__name__, exc)
+            return sent
     if pending:
         log.info("re-driving %d unfinished document(s)", len(pending))
     return len(pending)
@@ -57,6 +65,7 @@ def run_embedded(settings: Settings, stop: threading.Event) -> None:
     """Watcher and workers in one process on the in-memory broker; the
     ledger (not the broker) is what makes this crash-safe."""
     prepare_home(settings)
+    apply_memory_limit(settings.limits.memory_mb)
     rt = build_runtime(settings)
     broker = make_broker(settings)
     actors = declare_actors(broker, lambda: rt)
@@ -65,9 +74,14 @@ def run_embedded(settings: Settings, stop: threading.Event) -> None:
     worker.start()
     redrive(rt, actors.enqueue)
     log.info("dossier running: inbox %s, %d worker thread(s)", settings.inbox_dir, threads)
+    Sweeper(rt, actors.enqueue).start(stop)
+    from review.serve import start_with_run  # the review workspace (issue 9)
+
+    stop_workspace = start_with_run(rt)
     try:
         make_watcher(rt, actors).run(stop)
     finally:
+        stop_workspace()
         worker.stop()
         rt.close()
 
@@ -79,6 +93,7 @@ def run_watch(settings: Settings, stop: threading.Event) -> None:
     actors = declare_actors(make_broker(settings), lambda: rt)
     redrive(rt, actors.enqueue)
     log.info("dossier watching %s → %s", settings.inbox_dir, settings.broker_url)
+    Sweeper(rt, actors.enqueue).start(stop)
     try:
         make_watcher(rt, actors).run(stop)
     finally:

@@ -39,7 +39,7 @@ def make_broker(settings: Settings) -> dramatiq.Broker:
     w = settings.worker
     middleware = [
         AgeLimit(),
-        TimeLimit(time_limit=settings.limits.seconds_per_document * 1000),
+        TimeLimit(time_limit=backstop_seconds(settings) * 1000),
         ShutdownNotifications(),
         Callbacks(),
         Pipelines(),
@@ -51,8 +51,17 @@ def make_broker(settings: Settings) -> dramatiq.Broker:
         from dramatiq.brokers.redis import RedisBroker
 
         return RedisBroker(url=settings.broker_url, middleware=middleware,
-                           namespace=settings.broker_namespace)
+                           namespace=settings.broker_namespace,
+                           heartbeat_timeout=int(w.heartbeat_timeout_seconds * 1000),
+                           maintenance_chance=w.maintenance_chance)
     return StubBroker(middleware=middleware)
+
+
+def backstop_seconds(settings: Settings) -> int:
+    """Dramatiq's hard time limit, beyond the document budget plus one
+    OCR call: it must never fire while Tesseract runs (see
+    `workers.deadline`), only when something else hangs."""
+    return settings.limits.seconds_per_document + settings.worker.ocr_timeout_seconds + 30
 
 
 @dataclass(frozen=True)

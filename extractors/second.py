@@ -1,0 +1,56 @@
+"""A second, independent reading of a zone, and the vote that follows.
+
+Every text and comb reader ends here: the zone image is kept (PNG) for the
+reviewer, each engine's reading is recorded, and when a second engine is
+configured its reading is put beside the first one's (see `vote`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+import cv2
+import numpy as np
+
+from extractors.engines import OcrEngines
+from extractors.types import EngineReading, FieldReading
+from extractors.vote import tidy, vote
+
+WellFormed = Callable[[str, str], bool]
+# Types read one character per comb cell or as digits: spaces are layout.
+_NO_SPACES = frozenset({"id_number", "digits", "amount"})
+
+
+def png_bytes(image: np.ndarray) -> bytes | None:
+    ok, data = cv2.imencode(".png", image)
+    return data.tobytes() if ok else None
+
+
+def second_opinion(
+    reading: FieldReading, image: np.ndarray, field_type: str,
+    engines: OcrEngines, well_formed: WellFormed,
+) -> FieldReading:
+    """`reading` (the primary's) confirmed, contradicted or completed by
+    the second engine; the returned raw text is always one engine's."""
+    first = EngineReading(engines.primary_name, reading.raw or "", reading.confidence)
+    crop_png = png_bytes(image)
+    if engines.second is None:
+        return dataclasses.replace(reading, readings=(first,), crop_png=crop_png)
+    result = engines.second.read_text(image, lang="", psm=7, whitelist=None)
+    text = tidy(result.text)
+    if field_type in _NO_SPACES:
+        text = text.replace(" ", "")
+    char_probs = tuple(round(p, 4) for c, p in result.words if not c.isspace()) if text else ()
+    other = EngineReading(engines.second_name, text, result.confidence if text else 0.0,
+                          char_probs)
+    voted = vote(first, other, field_type,
+                 bool(first.text) and well_formed(field_type, first.text),
+                 bool(other.text) and well_formed(field_type, other.text))
+    candidates = tuple(dict.fromkeys(
+        c for c in (*voted.candidates, *reading.candidates) if c and c != voted.text))
+    return dataclasses.replace(
+        reading, raw=voted.text or None, confidence=voted.confidence if voted.text else 0.0,
+        candidates=candidates, readings=(first, other), agreement=voted.agreement,
+        crop_png=crop_png,
+    )

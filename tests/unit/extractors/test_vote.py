@@ -1,0 +1,131 @@
+"""Two engines' readings of one zone: agreement raises confidence,
+disagreement sends the field to a person, and the text is never edited."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from extractors.engines import OcrEngines, as_engines
+from extractors.fields import read_field
+from extractors.ocr import FakeOcrEngine, OcrResult
+from extractors.template import FormTemplate
+from extractors.types import EngineReading
+from extractors.vote import CONTRADICTED_CAP, canonical, vote
+
+
+def _r(text: str, confidence: float, engine: str = "a") -> EngineReading:
+    return EngineReading(engine, text, confidence)
+
+
+def test_agreement_beats_either_engine_alone() -> None:
+    voted = vote(_r("13800138000", 0.8), _r("138 0013 8000", 0.9), "mobile", True, True)
+    assert voted.agreement is True
+    assert voted.text == "13800138000"
+    assert voted.confidence > 0.95
+
+
+def test_disagreement_on_digits_keeps_one_reading_verbatim_below_every_threshold() -> None:
+    voted = vote(_r("13516218137", 0.9), _r("13546218137", 0.99), "mobile", True, True)
+    assert voted.agreement is False
+    assert voted.text == "13546218137"
+    assert voted.confidence <= CONTRADICTED_CAP
+    assert voted.candidates == ("13516218137",)
+
+
+def test_a_sure_cjk_reading_may_stand_alone_in_its_own_band() -> None:
+    sure = EngineReading("rapidocr", "熊桂珍", 0.99, (0.99, 0.995, 0.99))
+    voted = vote(_r("能桂珍", 0.9), sure, "person_name", True, True)
+    assert voted.text == "熊桂珍"
+    agreed = vote(_r("熊桂珍", 0.9), sure, "person_name", True, True)
+    assert CONTRADICTED_CAP < voted.confidence < agreed.confidence
+    unsure = EngineReading("rapidocr", "熊桂珍", 0.9, (0.99, 0.6, 0.99))
+    assert vote(_r("能桂珍", 0.9), unsure, "person_name", True, True).confidence < 0.5
+
+
+def test_agreement_on_a_weak_character_scores_lower_than_a_sure_agreement() -> None:
+    weak = EngineReading("rapidocr", "吴嘉科技有限公司", 0.94, (0.99, 0.53, 0.99))
+    sure = EngineReading("rapidocr", "吴嘉科技有限公司", 0.99, (0.99, 0.99, 0.99))
+    first = _r("吴嘉科技有限公司", 0.85)
+    assert (vote(first, weak, "chinese_text", True, True).confidence
+            < vote(first, sure, "chinese_text", True, True).confidence - 0.1)
+
+
+def test_latin_names_never_stand_alone() -> None:
+    second = EngineReading("rapidocr", "JULIALIM", 0.99, (0.99,) * 8)
+    voted = vote(_r("JULIA LIM", 0.9), second, "person_name", True, True)
+    assert voted.confidence <= CONTRADICTED_CAP
+
+
+def test_well_formed_reading_wins_over_malformed() -> None:
+    voted = vote(_r("alexa73@hotmail.com", 0.8), _r("alexa73hotmail.com", 0.99), "email",
+                 True, False)
+    assert voted.text == "alexa73@hotmail.com"
+
+
+def test_latin_names_keep_the_space_as_content() -> None:
+    assert canonical("JULIA  LIM", "person_name") == "JULIA LIM"
+    assert canonical("JULIA LIM", "person_name") != canonical("JULIALIM", "person_name")
+    assert canonical("上海市 浦东", "chinese_text") == "上海市浦东"
+
+
+def test_one_engine_seeing_nothing_is_unconfirmed() -> None:
+    voted = vote(_r("", 0.0), _r("2031-05-02", 0.99), "date", False, True)
+    assert voted.text == "2031-05-02"
+    assert voted.agreement is False
+    assert voted.confidence < 0.8
+
+
+def _write(page: np.ndarray, box: tuple[int, int, int, int], text: str) -> None:
+    cv2.putText(page, text, (box[0] + 20, box[3] - 30), cv2.FONT_HERSHEY_SIMPLEX, 1.8, 0, 4)
+
+
+def test_text_reader_asks_the_second_engine_and_keeps_the_evidence(
+    template: FormTemplate, blank: np.ndarray
+) -> None:
+    spec = template.field("postal_code")
+    _write(blank, spec.zone, "100080")
+    engines = OcrEngines(FakeOcrEngine(replies=[OcrResult("100080", 0.9)]),
+                         FakeOcrEngine(replies=[OcrResult("100080", 0.95)]))
+
+    reading = read_field(blank, template.blank, spec, engines)
+
+    assert (reading.raw, reading.agreement) == ("100080", True)
+    assert reading.confidence > 0.95
+    assert [r.engine for r in reading.readings] == ["tesseract", "rapidocr"]
+    assert reading.crop_png is not None and reading.crop_png.startswith(b"\x89PNG")
+
+
+def test_comb_reading_of_the_wrong_length_cannot_win(
+    template: FormTemplate, blank: np.ndarray
+) -> None:
+    spec = template.field("id_number")
+    for cell in spec.cells:
+        _write(blank, (cell[0] - 8, cell[1], cell[2], cell[3] + 6), "7")
+    engines = OcrEngines(FakeOcrEngine(replies=["11010519491231002X"]),
+                         FakeOcrEngine(replies=[OcrResult("1101051949123102X", 0.99)]))
+
+    reading = read_field(blank, template.blank, spec, engines)
+
+    assert reading.raw == "11010519491231002X"
+    assert reading.agreement is False
+    assert reading.confidence < 0.6
+
+
+class _Guard:
+    """A wrapper like the workers' deadline guard: exposes what it wraps."""
+
+    def __init__(self, inner: OcrEngines) -> None:
+        self.inner = inner
+
+    def read_text(self, image: np.ndarray, *, lang: str, psm: int,
+                  whitelist: str | None) -> OcrResult:
+        return self.inner.read_text(image, lang=lang, psm=psm, whitelist=whitelist)
+
+
+def test_a_wrapped_bundle_keeps_its_second_engine_and_the_wrapper() -> None:
+    second = FakeOcrEngine()
+    guard = _Guard(OcrEngines(FakeOcrEngine(), second))
+    engines = as_engines(guard)
+    assert engines.primary is guard
+    assert engines.second is second
