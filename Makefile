@@ -50,5 +50,5 @@ $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev,samples]'
-	$(PY) -m pip install -q --no-deps 'rapidocr-onnxruntime>=1.3,<1.5'
+	$(PY) -m pip install -q --no-deps 'rapidocr-onnxruntime==1.4.4'
 	touch $(STAMP)

@@ -25,8 +25,8 @@ pytestmark = pytest.mark.tesseract
 SEED = 781
 COUNT = 12
 REFERENCE = dt.date(2026, 6, 30)
-# Measured 100 % on this set when the floor was set; the floor leaves room
-# for one or two misread fields, not for a regression.
+# Measured 99.6 % (251/252: one e-mail) when the floor was set; the floor
+# leaves room for two more misread fields, not for a regression.
 FIELD_ACCURACY_FLOOR = 0.985
 
 
