@@ -88,8 +88,9 @@ def _read_bytes(path: Path, limits: LoadLimits) -> bytes:
 
 def _load_raster(data: bytes, file_type: FileType, limits: LoadLimits) -> LoadedDocument:
     # Pillow's own bomb guard is global; we check the header size ourselves
-    # first and also turn its warning into an error as a second line.
-    Image.MAX_IMAGE_PIXELS = limits.max_pixels
+    # first and also turn its warning into an error as a second line. The
+    # global is restored afterwards so one caller's limits never leak.
+    previous, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, limits.max_pixels
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -108,6 +109,8 @@ def _load_raster(data: bytes, file_type: FileType, limits: LoadLimits) -> Loaded
         raise RejectedInput(f"image too large: {e}", code="too_many_pixels") from e
     except (OSError, ValueError, SyntaxError, EOFError) as e:
         raise RejectedInput(f"unreadable {file_type} image: {e}", code="unreadable_image") from e
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous
     return LoadedDocument("scan", file_type, pages, image=gray, dpi=dpi)
 
 

@@ -143,7 +143,10 @@ def raw_readings(extraction: Extraction) -> dict[str, Any]:
     """What the reader saw, kept for the reviewer."""
     return {
         key: {"raw": r.raw, "confidence": r.confidence, "marked": list(r.marked),
-              "present": r.present, "candidates": list(r.candidates)}
+              "present": r.present, "candidates": list(r.candidates),
+              "agreement": r.agreement,
+              "readings": [{"engine": e.engine, "text": e.text, "confidence": e.confidence}
+                           for e in r.readings]}
         for key, r in extraction.fields.items()
     }
 

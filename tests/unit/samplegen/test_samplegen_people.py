@@ -8,10 +8,13 @@ import random
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from samplegen_testkit import REFERENCE, findings, span_fits_age
 from stdnum.cn import ric
 
 from samplegen.defects import DEFECTS, make_form
+from samplegen.idnumbers import resident_id
 from samplegen.truth import truth_payload
 
 CLEAN = [make_form(random.Random(f"clean-{i}"), REFERENCE) for i in range(400)]
@@ -101,3 +104,12 @@ def test_ambiguous_choices_have_two_ticks_and_missing_none() -> None:
 def test_unknown_defect_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown defect"):
         make_form(random.Random(1), REFERENCE, "no_such_defect")
+
+
+@given(st.dates(min_value=dt.date(1930, 1, 1), max_value=dt.date(2012, 12, 31)),
+       st.sampled_from(["M", "F"]), st.integers(0, 10_000))
+@settings(max_examples=300, deadline=None)
+def test_a_resident_id_can_be_made_for_any_birth_date(dob: dt.date, gender: str,
+                                                      seed: int) -> None:
+    number = resident_id(random.Random(seed), dob, gender)
+    assert ric.is_valid(number) and number[6:14] == f"{dob:%Y%m%d}"
