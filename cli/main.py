@@ -25,15 +25,17 @@ app.add_typer(security.customers_app, name="customers")
 app.add_typer(security.retention_app, name="retention")
 app.command("backup")(security.backup)
 app.command("restore")(security.restore)
-
-
-def _register_review() -> None:
-    from cli.review_commands import register
-
-    register(app, bench_app)
 app.add_typer(ops.failed_app, name="failed")
 app.add_typer(ops.quarantine_app, name="quarantine")
 app.command("health")(ops.health)
+
+
+def _register_review() -> None:
+    # Imported late: the workspace's web stack is only loaded by the
+    # commands that use it.
+    from cli.review_commands import register
+
+    register(app, bench_app)
 
 
 def _settings() -> Settings:
