@@ -15,6 +15,8 @@ from typing import Any
 from workers.bench.run import CaseResult, FieldResult
 
 LOW_CONFIDENCE = "low_confidence"
+# Defect names used by other labelled sets, and the codes that report them.
+DEFECT_CODES = {"no_check": {"choice_missing"}, "double_check": {"choice_ambiguous"}}
 
 
 def same_value(truth: Any, value: Any) -> bool:
@@ -32,6 +34,16 @@ def is_right(result: FieldResult) -> bool:
 
 def wrong_fields(case: CaseResult) -> list[str]:
     return [key for key, f in case.fields.items() if not is_right(f)]
+
+
+def caught(case: CaseResult) -> bool:
+    """The defect's own code is among the reasons. The generator names its
+    defects by our codes; a truth whose defect is not a code (`no_check` in
+    the shared examples) counts when its field is named."""
+    codes = {code for code, _ in case.issues}
+    if case.defect in codes:
+        return True
+    return case.defect in DEFECT_CODES and bool(codes & DEFECT_CODES[case.defect])
 
 
 def is_escape(case: CaseResult) -> bool:
@@ -70,6 +82,8 @@ class Figures:
     digital_straight: Tally = field(default_factory=Tally)
     seconds_per_page: list[float] = field(default_factory=list)
     scan_seconds_per_page: list[float] = field(default_factory=list)
+    # Rule-breaking forms by their defect: did review name the defect's code?
+    defects: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
 
 
 def compute(results: list[CaseResult]) -> Figures:
@@ -89,6 +103,8 @@ def _add_case(fig: Figures, case: CaseResult) -> None:
         if case.source_kind == "digital":
             fig.digital_fields.add(ok)
     fig.matrix[(case.expected, case.route)] += 1
+    if case.defect:
+        fig.defects[case.defect].add(case.route == "review" and caught(case))
     if is_escape(case):
         fig.escapes.append(_escape_entry(case))
     if case.expected == "archived":

@@ -31,6 +31,7 @@ def print_report(fig: Figures, today: dt.date, echo: Echo) -> None:
         straight = fig.straight_by_quality.get(quality, Tally())
         echo(f"  {quality:12s} fields {_pct(tally)}   straight-through {_pct(straight)}")
     _print_matrix(fig, echo)
+    _print_defects(fig, echo)
     _print_escapes(fig, echo)
     _print_straight(fig, echo)
     echo(f"\ndigital PDFs: fields {_pct(fig.digital_fields)}, "
@@ -43,6 +44,14 @@ def _print_matrix(fig: Figures, echo: Echo) -> None:
     echo(f"  {'':10s}" + "".join(f"{r:>13s}" for r in ROUTES))
     for expected in ("archived", "review"):
         echo(f"  {expected:10s}" + "".join(f"{fig.matrix[(expected, r)]:13d}" for r in ROUTES))
+
+
+def _print_defects(fig: Figures, echo: Echo) -> None:
+    if not fig.defects:
+        return
+    echo("\nrule-breaking forms sent to review with the defect's own code:")
+    for defect, tally in sorted(fig.defects.items()):
+        echo(f"  {defect:18s} {_pct(tally)}")
 
 
 def _print_escapes(fig: Figures, echo: Echo) -> None:
@@ -78,6 +87,7 @@ def summary(fig: Figures, today: dt.date) -> dict[str, Any]:
         "by_quality": {k: t.rate for k, t in fig.by_quality.items()},
         "matrix": {f"{e}->{a}": n for (e, a), n in fig.matrix.items()},
         "escapes": fig.escapes,
+        "defects_caught": {d: [t.right, t.total] for d, t in fig.defects.items()},
         "straight_through": fig.straight.rate,
         "straight_through_gap_reasons": dict(fig.gap_reasons),
         "straight_through_gap_id_validity_span_only": fig.gap_only_span,

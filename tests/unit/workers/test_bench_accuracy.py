@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from workers.bench.cases import judging_date, load_cases
@@ -57,3 +58,17 @@ def test_a_set_is_judged_on_its_latest_rule_abiding_sign_date(tmp_path: Path) ->
 
     assert [c.path.name for c in cases] == ["a.png", "b.png", "c.png"]
     assert judging_date(cases) == dt.date(2026, 5, 2)
+
+
+def test_a_defect_counts_as_caught_only_when_review_names_its_code() -> None:
+    def defective(route: str, codes: tuple[str, ...], defect: str) -> CaseResult:
+        issues = tuple((c, ("id_number",)) for c in codes)
+        return replace(_case(route, expected="review"), issues=issues, defect=defect)
+
+    figures = compute([
+        defective("review", ("id_checksum", "low_confidence"), "id_checksum"),
+        defective("review", ("low_confidence",), "dob_mismatch"),
+        defective("review", ("choice_missing",), "no_check"),
+    ])
+    assert {d: (t.right, t.total) for d, t in figures.defects.items()} == {
+        "id_checksum": (1, 1), "dob_mismatch": (0, 1), "no_check": (1, 1)}
