@@ -15,6 +15,7 @@ from archive import ledger
 from archive.db import upgrade
 from config.settings import Settings
 from inbox.watcher import InboxWatcher, WatchOptions
+from workers.configaudit import record_if_changed
 from workers.intake import Intake
 from workers.resources import apply_memory_limit
 from workers.runtime import Runtime, build_runtime
@@ -67,6 +68,7 @@ def run_embedded(settings: Settings, stop: threading.Event) -> None:
     prepare_home(settings)
     apply_memory_limit(settings.limits.memory_mb)
     rt = build_runtime(settings)
+    record_if_changed(rt)
     broker = make_broker(settings)
     actors = declare_actors(broker, lambda: rt)
     threads = settings.worker.processes * settings.worker.threads
@@ -90,6 +92,7 @@ def run_watch(settings: Settings, stop: threading.Event) -> None:
     """The watcher alone, feeding the shared broker (Redis)."""
     prepare_home(settings)
     rt = build_runtime(settings)
+    record_if_changed(rt)
     actors = declare_actors(make_broker(settings), lambda: rt)
     redrive(rt, actors.enqueue)
     log.info("dossier watching %s → %s", settings.inbox_dir, settings.broker_url)
