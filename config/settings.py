@@ -66,6 +66,24 @@ class WorkerSettings(_Slice):
         "lost with a Redis restart); processing is idempotent, so a spare message is harmless")
 
 
+class ReviewSettings(_Slice):
+    """The review workspace (`DOSSIER_REVIEW__…`)."""
+
+    with_run: bool = Field(True, description="`dossier run` serves the workspace too")
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    lease_minutes: float = Field(10.0, gt=0, description="an opened item is held this long")
+    idle_minutes: float = Field(30.0, gt=0, description="sign out after this much inactivity")
+    session_hours: float = Field(12.0, gt=0, description="sign out after this long in any case")
+    sla_hours: float = Field(24.0, gt=0, description="an item older than this is late")
+    # None: Secure cookies exactly when the request came over HTTPS (a
+    # browser refuses them over http://127.0.0.1 otherwise).
+    secure_cookies: bool | None = None
+    login_attempts: int = Field(5, ge=1, description="failures allowed per window")
+    login_window_seconds: float = Field(300.0, gt=0)
+    page_size: int = Field(50, ge=1, le=500)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="DOSSIER_",
@@ -92,6 +110,7 @@ class Settings(BaseSettings):
     inbox: InboxSettings = InboxSettings()
     limits: LimitSettings = LimitSettings()
     worker: WorkerSettings = WorkerSettings()
+    review: ReviewSettings = ReviewSettings()
 
     @property
     def inbox_dir(self) -> Path:

@@ -37,6 +37,9 @@ class _Runtime(Protocol):
     @property
     def today(self) -> Callable[[], Any]: ...
 
+    @property
+    def settings(self) -> Any: ...
+
 
 def form_views(forms: Mapping[str, Any]) -> dict[str, FormView]:
     """Each configured form's policy and field zones (form.template, form.policy)."""
@@ -54,7 +57,7 @@ def context_from(rt: _Runtime, settings: ReviewSettings | None = None) -> Review
         plaintext=rt.store.plaintext,
         sealer=rt.sealer,
         forms=form_views(rt.forms),
-        settings=settings or ReviewSettings(),
+        settings=settings or rt.settings.review,
         today=rt.today,
     )
 
@@ -89,7 +92,7 @@ def serve_in_thread(ctx: ReviewContext, host: str, port: int) -> Callable[[], No
 def start_with_run(rt: _Runtime) -> Callable[[], None]:
     """The workspace beside `dossier run` (unless DOSSIER_REVIEW__WITH_RUN=false).
     A port already in use is logged, not fatal: the pipeline keeps running."""
-    settings = ReviewSettings()
+    settings = rt.settings.review
     if not settings.with_run:
         return lambda: None
     try:
