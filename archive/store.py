@@ -27,14 +27,6 @@ from config.errors import TransientFailure
 CHUNK = 1024 * 1024
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 class SourceChanged(TransientFailure):
     """The file changed while it was being taken; try again once it settles."""
 

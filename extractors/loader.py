@@ -73,11 +73,16 @@ def sniff(head: bytes) -> FileType:
                         code="unsupported_type")
 
 
+def check_size(size: int, limits: LoadLimits) -> None:
+    """The byte limit, also applied by callers that know a file's size before
+    they have it at hand (the store decrypts only what may be read)."""
+    if size > limits.max_bytes:
+        raise RejectedInput(f"file is {size} bytes, limit {limits.max_bytes}", code="too_large")
+
+
 def _read_bytes(path: Path, limits: LoadLimits) -> bytes:
     try:
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            raise RejectedInput(f"file is {size} bytes, limit {limits.max_bytes}", code="too_large")
+        check_size(path.stat().st_size, limits)
         data = path.read_bytes()
     except OSError as e:
         raise RejectedInput(f"cannot read file: {e}", code="unreadable") from e

@@ -17,6 +17,7 @@ from typing import Any
 from archive import ledger
 from config.errors import RejectedInput
 from extractors import extract
+from extractors.loader import check_size
 from extractors.types import Extraction
 from validators.decide import decide
 from validators.types import Decision
@@ -44,6 +45,7 @@ class _Claimed:
     store_key: str
     channel: str
     name: str
+    size: int
 
 
 def process_document(rt: Runtime, document_id: str) -> Outcome:
@@ -52,11 +54,15 @@ def process_document(rt: Runtime, document_id: str) -> Outcome:
         return Outcome(document_id, "skipped", reason="already finished")
     form = rt.default_form
     try:
-        with (deadline.within(rt.settings.limits.seconds_per_document),
-              rt.store.plaintext(claimed.store_key) as path):
-            extraction = _extract_known_form(rt, path, form)
+        check_size(claimed.size, rt.limits)  # before decrypting a file we would refuse
     except RejectedInput as exc:
-        return _quarantine(rt, claimed, exc)
+        return _quarantine(rt, claimed, exc, plain=None)
+    with (deadline.within(rt.settings.limits.seconds_per_document),
+          rt.store.plaintext(claimed.store_key) as path):
+        try:
+            extraction = _extract_known_form(rt, path, form)
+        except RejectedInput as exc:
+            return _quarantine(rt, claimed, exc, plain=path)
     decision = decide(extraction, form.policy, rt.today())
     _post(rt, claimed, extraction, decision)
     log.info("document %s → %s %s", document_id, decision.route,
@@ -92,7 +98,7 @@ def _begin(rt: Runtime, document_id: str) -> _Claimed | None:
         doc = ledger.begin_processing(session, document_id)
         if doc is None:
             return None
-        return _Claimed(doc.id, doc.store_key, doc.channel, doc.original_name)
+        return _Claimed(doc.id, doc.store_key, doc.channel, doc.original_name, doc.size)
 
 
 def _post(rt: Runtime, claimed: _Claimed, extraction: Extraction, decision: Decision) -> None:
@@ -105,7 +111,11 @@ def _post(rt: Runtime, claimed: _Claimed, extraction: Extraction, decision: Deci
                              personal=rt.default_form.policy.personal_fields)
 
 
-def _quarantine(rt: Runtime, claimed: _Claimed, exc: RejectedInput) -> Outcome:
+def _quarantine(
+    rt: Runtime, claimed: _Claimed, exc: RejectedInput, *, plain: Path | None
+) -> Outcome:
+    """Record the rejection and leave the operator a copy with its reason:
+    the decrypted file (`plain`) when it was read, else the store's path."""
     with rt.transaction() as session:
         doc = ledger.lock(session, claimed.document_id)
         mine = doc is not None and doc.state == "processing"
@@ -114,17 +124,11 @@ def _quarantine(rt: Runtime, claimed: _Claimed, exc: RejectedInput) -> Outcome:
     if mine:  # a second delivery writes no second reason file
         reason = (f"{exc.code}: {exc}\ndocument {claimed.document_id}; once the cause is "
                   f"fixed: dossier quarantine release {claimed.document_id}")
-        limit = rt.settings.limits.max_bytes
-        stored = rt.store.path(claimed.store_key)
-        if stored.exists() and stored.stat().st_size > limit:
-            # Too big to decrypt and keep twice: the note names the store file.
-            quarantine.place(rt.settings.quarantine_dir, claimed.channel, claimed.name,
-                             stored, reason=reason, move=False, copy_limit=limit)
-            return _quarantined_logged(claimed, exc)
         # The operator needs to open the file: the quarantine copy is plain.
-        with rt.store.plaintext(claimed.store_key) as path:
-            quarantine.place(rt.settings.quarantine_dir, claimed.channel, claimed.name,
-                             path, reason=reason, move=False, copy_limit=limit)
+        # One too big to read was never decrypted: the note names the store file.
+        source = plain if plain is not None else rt.store.path(claimed.store_key)
+        quarantine.place(rt.settings.quarantine_dir, claimed.channel, claimed.name, source,
+                         reason=reason, move=False, copy_limit=rt.settings.limits.max_bytes)
     return _quarantined_logged(claimed, exc)
 
 
