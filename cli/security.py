@@ -123,6 +123,7 @@ def retention_run(dry_run: Annotated[bool, typer.Option("--dry-run")] = False,
                   actor: Actor = "retention") -> None:
     """Remove what is past retention and not on hold; record what went."""
     from archive import customers
+    from archive.models import Customer
 
     rt = _runtime()
     years = rt.settings.retention_years
@@ -134,8 +135,6 @@ def retention_run(dry_run: Annotated[bool, typer.Option("--dry-run")] = False,
         if dry_run:
             continue
         with rt.transaction() as session:
-            from archive.models import Customer
-
             customer = session.get(Customer, customer_id)
             removal = customers.remove(session, customer, actor=actor, years=years)
         for key in removal.store_keys:
