@@ -82,6 +82,25 @@ def write_key_file(path: Path, material: KeyMaterial) -> None:
     os.replace(tmp, path)
 
 
+def _create_key_file_once(path: Path, material: KeyMaterial) -> None:
+    """Create the key file unless another process just did.
+
+    A watcher and a worker started together on a fresh home both find no
+    key file; if both wrote one, the loser would have sealed data under a
+    key that no longer exists. The file is written under a name of this
+    process's own and hard-linked into place, which fails if the name is
+    taken: exactly one process's keys win and everyone reads those.
+    """
+    own = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}.new")
+    write_key_file(own, material)
+    try:
+        os.link(own, path)
+    except FileExistsError:
+        pass  # another process won the race: its keys are the keys
+    finally:
+        own.unlink(missing_ok=True)
+
+
 def read_key_file(path: Path) -> KeyMaterial:
     try:
         data = json.loads(path.read_text())
@@ -107,7 +126,7 @@ class Keyring:
     @classmethod
     def open_or_create(cls, path: Path) -> Keyring:
         if not path.exists():
-            write_key_file(path, new_key_material())
+            _create_key_file_once(path, new_key_material())
         return cls(path)
 
     def _load(self) -> KeyMaterial:

@@ -37,6 +37,13 @@ def running(args: list[str], env: dict[str, str], log: Path) -> Iterator[subproc
                                 start_new_session=True)
         try:
             yield proc
+        except BaseException:
+            # A failing test shows what the process said: the first thing
+            # anyone needs when a run on another machine goes red.
+            out.flush()
+            print(f"--- {' '.join(args)} (exit {proc.poll()}) ---\n"
+                  f"{log.read_text(errors='replace')[-6000:]}")
+            raise
         finally:
             _stop(proc)
 

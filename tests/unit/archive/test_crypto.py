@@ -116,3 +116,23 @@ def test_sealed_values_keep_codes_plain_and_personal_fields_sealed(keyring: Keyr
     assert stored["gender"] == "F" and stored["email"] is None
     assert "王芳" not in str(stored) and "13800138000" not in str(stored)
     assert sealer.open_values(stored, "app-1") == values
+
+
+def _keys_seen_by_a_new_process(path: str) -> str:
+    return Keyring.open_or_create(Path(path)).active_id
+
+
+def test_processes_starting_together_on_a_fresh_home_agree_on_one_key_file(
+    tmp_path: Path,
+) -> None:
+    # A watcher and workers started at once must not each create keys: data
+    # sealed under a key that was overwritten could never be opened again.
+    import concurrent.futures
+    import multiprocessing
+
+    path = str(tmp_path / "keys" / "race.keys")
+    context = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(6, mp_context=context) as pool:
+        seen = set(pool.map(_keys_seen_by_a_new_process, [path] * 24))
+    assert seen == {Keyring(Path(path)).active_id}
+    assert [p.name for p in (tmp_path / "keys").iterdir()] == ["race.keys"]
