@@ -46,6 +46,9 @@ class ReviewContext:
     settings: ReviewSettings
     today: Callable[[], dt.date] = field(default=dt.date.today)
     now: Callable[[], datetime] = field(default=utc_now)
+    # Where worker processes on this host keep their Prometheus files
+    # (`workers.metrics`); None: only this process's own metrics.
+    metrics_dir: Path | None = None
 
     def form(self, name: str | None) -> FormView | None:
         return self.forms.get(name or "")

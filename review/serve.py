@@ -59,6 +59,7 @@ def context_from(rt: _Runtime, settings: ReviewSettings | None = None) -> Review
         forms=form_views(rt.forms),
         settings=settings or rt.settings.review,
         today=rt.today,
+        metrics_dir=rt.settings.metrics_dir,
     )
 
 

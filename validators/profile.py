@@ -7,11 +7,16 @@ within 10 working days), not a final rating; thresholds come from rules.yaml.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from validators.policy import FormPolicy
+from validators.rules import age_on
 from validators.types import CustomerProfile, Risk, Tier, Value
 
 # Income bands wholly at or above the 40万/year qualified-investor bar.
 _HIGH_INCOME = frozenset({"500k_1m", "gt_1m"})
+# Ten-year bands of the age on the signing date (the dashboard's order).
+AGE_BANDS = ("<18", "18-29", "30-39", "40-49", "50-59", "60-69", "70+")
 
 
 def tier_for(assets: Value, policy: FormPolicy) -> Tier | None:
@@ -58,6 +63,25 @@ def risk_for(values: dict[str, Value], policy: FormPolicy) -> tuple[Risk, tuple[
     return ("medium" if medium else "low"), tuple(medium)
 
 
+def age_band_for(values: dict[str, Value]) -> str | None:
+    """The band of the age on the signing date; None when either date is
+    missing or unreadable (the form then goes to review anyway)."""
+    try:
+        born = dt.date.fromisoformat(str(values.get("date_of_birth")))
+        signed = dt.date.fromisoformat(str(values.get("sign_date")))
+    except ValueError:
+        return None
+    age = age_on(born, signed)
+    if age < 18:
+        return AGE_BANDS[0]
+    # 18–29 is one band: ages 18 and 19 join the twenties.
+    return AGE_BANDS[min(max(1, age // 10 - 1), len(AGE_BANDS) - 1)]
+
+
+def _choice(value: Value) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 def build_profile(values: dict[str, Value], policy: FormPolicy) -> CustomerProfile:
     assets = values.get("financial_assets")
     qualified = (isinstance(assets, float) and assets >= policy.tiers.qualified_investor) or (
@@ -65,5 +89,6 @@ def build_profile(values: dict[str, Value], policy: FormPolicy) -> CustomerProfi
     )
     risk, factors = risk_for(values, policy)
     return CustomerProfile(
-        tier_for(assets, policy), qualified, tags_for(values, policy), risk, factors
+        tier_for(assets, policy), qualified, tags_for(values, policy), risk, factors,
+        age_band=age_band_for(values), tax_residency=_choice(values.get("tax_residency")),
     )

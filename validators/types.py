@@ -45,6 +45,10 @@ class CustomerProfile:
     tags: tuple[str, ...]
     risk: Risk
     risk_factors: tuple[str, ...]
+    # Coarse, non-identifying facts for the customer-base analytics: the
+    # date of birth is sealed in the record, its ten-year band is not.
+    age_band: str | None = None
+    tax_residency: str | None = None
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -53,6 +57,8 @@ class CustomerProfile:
             "tags": list(self.tags),
             "risk": self.risk,
             "risk_factors": list(self.risk_factors),
+            "age_band": self.age_band,
+            "tax_residency": self.tax_residency,
         }
 
 

@@ -21,7 +21,7 @@ from extractors.loader import check_size
 from extractors.types import Extraction
 from validators.decide import decide
 from validators.types import Decision
-from workers import deadline, quarantine
+from workers import deadline, metrics, quarantine
 from workers.runtime import Form, Runtime
 
 log = logging.getLogger(__name__)
@@ -60,11 +60,14 @@ def process_document(rt: Runtime, document_id: str) -> Outcome:
     with (deadline.within(rt.settings.limits.seconds_per_document),
           rt.store.plaintext(claimed.store_key) as path):
         try:
-            extraction = _extract_known_form(rt, path, form)
+            with metrics.timed("extract"):
+                extraction = _extract_known_form(rt, path, form)
         except RejectedInput as exc:
             return _quarantine(rt, claimed, exc, plain=path)
-    decision = decide(extraction, form.policy, rt.today())
-    _post(rt, claimed, extraction, decision)
+    with metrics.timed("validate"):
+        decision = decide(extraction, form.policy, rt.today())
+    with metrics.timed("store"):
+        _post(rt, claimed, extraction, decision)
     log.info("document %s → %s %s", document_id, decision.route,
              sorted({i.code for i in decision.issues}))
     return outcome_of(document_id, extraction, decision)

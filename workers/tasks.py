@@ -35,7 +35,10 @@ log = logging.getLogger(__name__)
 LIVE_QUEUE = "documents"
 
 
-def make_broker(settings: Settings) -> dramatiq.Broker:
+def make_broker(settings: Settings, *, queue_metrics: bool = False) -> dramatiq.Broker:
+    """`queue_metrics`: Dramatiq's Prometheus middleware, for the worker
+    processes of `dossier worker` only (it needs their process-boot event
+    and the environment `workers.metrics.worker_environment` sets)."""
     w = settings.worker
     middleware = [
         AgeLimit(),
@@ -47,6 +50,10 @@ def make_broker(settings: Settings) -> dramatiq.Broker:
         Retries(max_retries=w.max_retries, min_backoff=w.min_backoff_ms,
                 max_backoff=w.max_backoff_ms),
     ]
+    if queue_metrics:
+        from dramatiq.middleware.prometheus import Prometheus
+
+        middleware.append(Prometheus())
     if settings.broker_url:
         from dramatiq.brokers.redis import RedisBroker
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from review import accounts, leases, oversight
+from review.dashboard import CUSTOMER_BASE, OPERATIONS
 from review.errors import InvalidInput
 from review.roles import Role
 from review.web.pages import render
@@ -29,7 +30,8 @@ def dashboard(request: Request, who: CanDashboard) -> Response:
     ctx = context(request)
     with ctx.sessions.begin() as session:
         data = oversight.dashboard(session, ctx.now(), ctx.settings.sla_hours)
-    return render(request, "dashboard.html", d=data, sla_hours=ctx.settings.sla_hours)
+    return render(request, "dashboard.html", d=data, sla_hours=ctx.settings.sla_hours,
+                  operations=list(OPERATIONS), customers=list(CUSTOMER_BASE))
 
 
 @router.post("/items/{item_id}/reassign")

@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from review.context import ReviewContext
 from review.errors import AuthFailed, RateLimited, ReviewError
-from review.web import admin_pages, api, pages
+from review.web import admin_pages, api, dashboard_api, pages
 from review.web.security import SECURITY_HEADERS, template_globals
 from review.websessions import LoginLimiter
 
@@ -54,6 +54,7 @@ def create_app(ctx: ReviewContext) -> FastAPI:
                                           context_processors=[template_globals])
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
+    app.include_router(dashboard_api.router)
     app.include_router(pages.router)
     app.include_router(admin_pages.router)
     app.add_exception_handler(ReviewError, _on_review_error)  # type: ignore[arg-type]

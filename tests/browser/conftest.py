@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from services import free_port
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit" / "review"))
 
-from browserkit import Workspace  # noqa: E402
+from browserkit import Workspace, wait_until_up  # noqa: E402
 from reviewkit import add_users, make_context, make_item, make_runtime, truth_values  # noqa: E402
 
 from review.serve import serve_in_thread  # noqa: E402
@@ -43,21 +41,12 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
     port = free_port()
     stop = serve_in_thread(ctx, "127.0.0.1", port)
     url = f"http://127.0.0.1:{port}"
-    _wait_for(url)
+    wait_until_up(url)
     yield Workspace(url, rt, ctx, items)
     stop()
     rt.close()
 
 
-def _wait_for(url: str) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"{url}/login", timeout=1)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise RuntimeError("the workspace did not start")
 
 
 @pytest.fixture(scope="module")

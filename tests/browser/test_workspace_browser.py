@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from browserkit import Workspace, keep_screenshot
+from browserkit import signed_in as browser_signed_in
 
 from archive.models import Document, ReviewItem
 
@@ -18,13 +19,7 @@ PASSWORD = "correct-horse-battery"
 
 
 def signed_in(browser: Any, ws: Workspace, name: str) -> Any:
-    page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
-    page.goto(f"{ws.url}/login")
-    page.fill("input[name=name]", name)
-    page.fill("input[name=password]", PASSWORD)
-    page.press("input[name=password]", "Enter")
-    page.wait_for_url("**/queue*")
-    return page
+    return browser_signed_in(browser, ws.url, name, PASSWORD)
 
 
 def state_of(ws: Workspace, item: str) -> tuple[str, str]:
