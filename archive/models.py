@@ -14,7 +14,7 @@ import enum
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -194,3 +194,64 @@ class WebSession(Base):
     csrf: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MigrationRun(Base):
+    """One run of a bulk archive migration job (migration 0200)."""
+
+    __tablename__ = "migration_runs"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    job: Mapped[str] = mapped_column(String(200), index=True)
+    channel: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(Text)
+    register: Mapped[str | None] = mapped_column(Text)
+    # running → finished | interrupted | failed; a `running` row whose
+    # heartbeat stopped was killed (SIGKILL, reboot).
+    status: Mapped[str] = mapped_column(String(20))
+    files_found: Mapped[int] = mapped_column(default=0)
+    taken: Mapped[int] = mapped_column(default=0)
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    report: Mapped[str | None] = mapped_column(Text)
+    message: Mapped[str | None] = mapped_column(Text)
+    pid: Mapped[int | None]
+    host: Mapped[str | None] = mapped_column(String(200))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+
+class MigrationFile(Base):
+    """A source file a migration job has dealt with: what makes a run
+    resumable and a second run over the same tree a no-op."""
+
+    __tablename__ = "migration_files"
+
+    job: Mapped[str] = mapped_column(String(200), primary_key=True)
+    path: Mapped[str] = mapped_column(String(1000), primary_key=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("migration_runs.id"))
+    size: Mapped[int] = mapped_column(BigInteger)
+    mtime_ns: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    document_id: Mapped[str | None] = mapped_column(ForeignKey("documents.id"), index=True)
+    outcome: Mapped[str] = mapped_column(String(20))  # taken | duplicate | rejected
+    reason: Mapped[str | None] = mapped_column(Text)
+    register_row: Mapped[int | None]
+    taken_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LegacyRecord(Base):
+    """Legacy metadata from a migration register, kept with the document.
+    The customer number and notes are sealed like the form's personal values."""
+
+    __tablename__ = "legacy_records"
+
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    job: Mapped[str] = mapped_column(String(200))
+    register: Mapped[str] = mapped_column(Text)
+    register_row: Mapped[int]
+    customer_number_sealed: Mapped[str | None] = mapped_column(Text)
+    branch: Mapped[str | None] = mapped_column(String(200))
+    account_opened: Mapped[str | None] = mapped_column(String(40))
+    notes_sealed: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

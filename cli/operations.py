@@ -36,6 +36,7 @@ def show_status(as_json: bool) -> None:
     """`dossier status`: counts, the reconciliation, the watcher's problems;
     exit 1 when the files taken do not add up."""
     from archive import ledger
+    from workers.migration.status import migration_status
     from workers.operations import reconcile, watcher_state
 
     rt = _runtime()
@@ -43,6 +44,7 @@ def show_status(as_json: bool) -> None:
         data = ledger.status(session)
     data["reconciliation"] = reconcile(rt)
     data["watcher"] = watcher_state(rt)
+    data["migrations"] = migration_status(rt)
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False))
     else:
@@ -73,6 +75,9 @@ def _print_status(data: dict[str, Any]) -> None:
     for problem in data["reconciliation"]["problems"]:
         console.print(f"[b red]DOES NOT ADD UP:[/b red] {problem}")
     _print_watcher(console, data["watcher"])
+    from cli.migration_commands import show_migrations
+
+    show_migrations(console, data["migrations"])
 
 
 def _print_watcher(console: Any, watcher: dict[str, Any]) -> None:

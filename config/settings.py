@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 FORMS_DIR = Path(__file__).resolve().parent / "forms"
+MIGRATION_JOBS_FILE = Path(__file__).resolve().parent / "migrations.yaml"
 
 
 class _Slice(BaseModel):
@@ -84,6 +86,37 @@ class ReviewSettings(_Slice):
     page_size: int = Field(50, ge=1, le=500)
 
 
+class MigrationSettings(_Slice):
+    """Bulk archive migration (`dossier migrate`, `dossier scheduler`)."""
+
+    jobs_file: Path = Field(MIGRATION_JOBS_FILE, description="declared migration jobs")
+    in_flight: int = Field(
+        8, ge=1, description="migration documents queued or in work at once: the feeder "
+        "waits below this, so live inbox traffic never queues behind a back catalogue")
+    defer_seconds: float = Field(
+        2.0, gt=0, description="a migration message that meets live files waiting is put "
+        "back for this long")
+    live_wait_seconds: float = Field(
+        300.0, gt=0, description="a live document waiting longer than this is presumed to "
+        "have no worker (it is re-driven by the sweep) and no longer holds migration back")
+    register_columns: dict[str, str] = Field(
+        default_factory=lambda: {
+            "path": "path", "customer_number": "legacy_customer_number",
+            "branch": "branch", "account_opened": "account_opened", "notes": "notes"},
+        description="register field → column heading in the CSV/xlsx register")
+
+
+class MetricsSettings(_Slice):
+    """Prometheus metrics (`DOSSIER_METRICS__…`). The workspace serves
+    `/metrics`; `dossier worker` also serves Dramatiq's queue metrics."""
+
+    dramatiq: bool = Field(True, description="`dossier worker` adds Dramatiq's Prometheus "
+                           "middleware and its exposition server")
+    dramatiq_host: str = Field("127.0.0.1", description="where Dramatiq's exposition "
+                               "server listens (its own default would be 0.0.0.0)")
+    dramatiq_port: int = Field(9191, ge=1, le=65535)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="DOSSIER_",
@@ -105,12 +138,19 @@ class Settings(BaseSettings):
         "on first start. Keep it out of backups of the home folder.")
     forms_dir: Path = Field(FORMS_DIR, description="form templates and rules")
     default_form: str = "KYC-P01"
-    tesseract_cmd: str = "tesseract"
+    ocr_backend: Literal["library", "command"] = Field(
+        "library", description="library: libtesseract in the worker process (tesserocr), "
+        "models loaded once; command: a `tesseract` process per field (slower, the fallback)")
+    tesseract_cmd: str = Field("tesseract", description="binary for ocr_backend=command")
+    tessdata_dir: str = Field("/usr/share/tesseract-ocr/5/tessdata",
+                              description="language data for ocr_backend=library")
     log_level: str = "INFO"
     inbox: InboxSettings = InboxSettings()
     limits: LimitSettings = LimitSettings()
     worker: WorkerSettings = WorkerSettings()
     review: ReviewSettings = ReviewSettings()
+    metrics: MetricsSettings = MetricsSettings()
+    migration: MigrationSettings = MigrationSettings()
 
     @property
     def inbox_dir(self) -> Path:
@@ -125,9 +165,23 @@ class Settings(BaseSettings):
         return self.home / "quarantine"
 
     @property
+    def metrics_dir(self) -> Path:
+        """Prometheus multiprocess files of the worker processes on this host."""
+        return self.home / "metrics"
+
+    @property
     def watcher_status_file(self) -> Path:
         """What the watcher could not take, and its heartbeat (`dossier status`)."""
         return self.home / "watcher-status.json"
+
+    @property
+    def migration_reports_dir(self) -> Path:
+        return self.home / "migration-reports"
+
+    @property
+    def scheduler_status_file(self) -> Path:
+        """The scheduler's next runs and last results (`dossier status`)."""
+        return self.home / "scheduler-status.json"
 
     @property
     def audit_checkpoint_file(self) -> Path:

@@ -13,6 +13,7 @@ import dramatiq
 
 from config.settings import Settings
 from workers.logs import configure_logging
+from workers.migration.actors import declare_migration_actor
 from workers.resources import apply_memory_limit
 from workers.runtime import Runtime, build_runtime
 from workers.tasks import declare_actors, make_broker
@@ -28,6 +29,7 @@ def _runtime() -> Runtime:
     return build_runtime(_settings)
 
 
-broker = make_broker(_settings)
+broker = make_broker(_settings, queue_metrics=_settings.metrics.dramatiq)
 dramatiq.set_broker(broker)
 actors = declare_actors(broker, _runtime)
+migration_actor = declare_migration_actor(broker, _runtime)  # its queue yields to live work

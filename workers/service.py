@@ -17,6 +17,7 @@ from config.settings import Settings
 from inbox.watcher import InboxWatcher, WatchOptions
 from workers.configaudit import record_if_changed
 from workers.intake import Intake
+from workers.metrics import record_under, worker_environment
 from workers.resources import apply_memory_limit
 from workers.runtime import Runtime, build_runtime
 from workers.sweep import Sweeper
@@ -66,6 +67,7 @@ def run_embedded(settings: Settings, stop: threading.Event) -> None:
     """Watcher and workers in one process on the in-memory broker; the
     ledger (not the broker) is what makes this crash-safe."""
     prepare_home(settings)
+    record_under(settings.metrics_dir)  # the workspace in this process reads them there
     apply_memory_limit(settings.limits.memory_mb)
     rt = build_runtime(settings)
     record_if_changed(rt)
@@ -106,6 +108,9 @@ def run_watch(settings: Settings, stop: threading.Event) -> None:
 def exec_workers(settings: Settings, processes: int, threads: int) -> None:
     """Replace this process with Dramatiq's worker supervisor, which forks
     `processes` workers importing `workers.entry`."""
+    from workers.migration.actors import MIGRATION_QUEUE  # live-first: see that module
+
     argv = [sys.executable, "-m", "dramatiq", "workers.entry", "--processes", str(processes),
-            "--threads", str(threads), "--queues", LIVE_QUEUE]
+            "--threads", str(threads), "--queues", LIVE_QUEUE, MIGRATION_QUEUE]
+    os.environ.update(worker_environment(settings))  # inherited by every forked process
     os.execv(sys.executable, argv)
