@@ -96,10 +96,10 @@ class TesseractEngine:
         except RuntimeError as e:
             # pytesseract signals its timeout with a bare RuntimeError.
             raise TransientFailure(f"tesseract timed out after {self._settings.timeout_s}s") from e
-        return _result_from_data(data)
+        return result_from_data(data)
 
 
-def _result_from_data(data: Mapping[str, Sequence[object]]) -> OcrResult:
+def result_from_data(data: Mapping[str, Sequence[object]]) -> OcrResult:
     words: list[tuple[str, float]] = []
     lines: dict[tuple[int, int, int], list[str]] = {}
     for i, text in enumerate(data["text"]):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import cv2
 import yaml
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -30,8 +31,10 @@ from extractors.loader import LoadLimits
 from extractors.ocr import OcrEngine, TesseractEngine, TesseractSettings
 from extractors.rapid import RapidOcrEngine
 from extractors.template import FormTemplate, load_template
+from extractors.tessapi import TessApiSettings, TesseractApiEngine
 from validators.policy import FormPolicy, load_policy
 from workers.deadline import DeadlineOcr
+from workers.metrics import metered
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ def build_runtime(settings: Settings, ocr: OcrEngine | None = None) -> Runtime:
         store=DirectoryStore(settings.store_dir, FileCipher(keyring)),
         sealer=Sealer(FieldCipher(keyring), BlindIndex(keyring)),
         forms=load_forms(settings.forms_dir),
-        ocr=DeadlineOcr(ocr or build_ocr(settings)),
+        ocr=DeadlineOcr(metered(ocr or build_ocr(settings))),
         limits=LoadLimits(
             max_bytes=settings.limits.max_bytes,
             max_pixels=settings.limits.max_pixels,
@@ -99,9 +102,18 @@ def build_runtime(settings: Settings, ocr: OcrEngine | None = None) -> Runtime:
 
 def build_ocr(settings: Settings) -> OcrEngine:
     """The OCR engines the field readers use (also built by each bench process)."""
+    # Parallelism comes from worker processes: OpenCV's own thread pool
+    # would only fight the other worker for the same cores.
+    cv2.setNumThreads(1)
     # One Tesseract call never outlives the document's whole budget.
     timeout = min(settings.worker.ocr_timeout_seconds, settings.limits.seconds_per_document)
-    tesseract = TesseractEngine(TesseractSettings(cmd=settings.tesseract_cmd, timeout_s=timeout))
+    tesseract: OcrEngine
+    if settings.ocr_backend == "library":
+        tesseract = TesseractApiEngine(TessApiSettings(timeout_s=timeout,
+                                                       tessdata=settings.tessdata_dir))
+    else:
+        tesseract = TesseractEngine(TesseractSettings(cmd=settings.tesseract_cmd,
+                                                      timeout_s=timeout))
     # RapidOCR is the independent second reading the field readers vote with.
     return OcrEngines(primary=tesseract, second=RapidOcrEngine())
 

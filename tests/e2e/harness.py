@@ -24,6 +24,9 @@ def environment(home: Path, **extra: str) -> dict[str, str]:
         "DOSSIER_INBOX__STABLE_SECONDS": "0.5",
         "DOSSIER_INBOX__RESCAN_SECONDS": "1",
         "OMP_THREAD_LIMIT": "1",
+        # Dramatiq's metrics server wants one fixed port per host; tests that
+        # start several workers at once would fight over it.
+        "DOSSIER_METRICS__DRAMATIQ": "false",
         **extra,
     })
     return env

@@ -3,6 +3,7 @@ OCR, and a message delivered more than once, on Redis + PostgreSQL."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from pathlib import Path
 
@@ -33,19 +34,31 @@ def _tesseract_under(pid: int) -> bool:
     return any("tesseract" in (c := command_of(p)) and "--psm" in c for p in descendants(pid))
 
 
+def _reading(ledger: Ledger, pid: int) -> bool:
+    # In-process OCR has no child to see: the document is `processing` and
+    # the worker is still at it (a scan takes well over a second to read).
+    if ledger.states() != {"processing": 1}:
+        return False
+    time.sleep(0.3)
+    return True
+
+
 @pytest.mark.tesseract
+@pytest.mark.parametrize("backend", ["library", "command"])
 def test_a_worker_killed_in_the_middle_of_ocr_completes_the_document_once_after_restart(
-    tmp_path: Path, postgres_url: str, scan_form: Path
+    tmp_path: Path, postgres_url: str, scan_form: Path, backend: str
 ) -> None:
     home = tmp_path / "home"
     with throwaway_redis(tmp_path) as redis:
-        env = _env(home, redis.url, postgres_url)
+        env = {**_env(home, redis.url, postgres_url), "DOSSIER_OCR_BACKEND": backend}
         assert cli(["db", "upgrade"], env).returncode == 0
         ledger = Ledger(postgres_url)
         with running(["watch"], env, tmp_path / "watch.log"):
             with running(["worker", "--processes", "1"], env, tmp_path / "w1.log") as first:
                 drop([scan_form], home / "inbox" / "branch-001")
-                wait_until(lambda: _tesseract_under(first.pid), 60, "no OCR started")
+                in_ocr = _tesseract_under if backend == "command" else (
+                    lambda pid: _reading(ledger, pid))
+                wait_until(lambda: in_ocr(first.pid), 60, "no OCR started")
                 [child] = children(first.pid)
                 kill(child)  # the plug pulled mid-OCR: no ack, no cleanup
                 first.wait(30)  # Dramatiq's supervisor stops when a worker dies

@@ -58,7 +58,7 @@ def test_a_hanging_tesseract_is_killed_and_the_document_fails_with_a_reason(
     scan = generate(1, 503, tmp_path / "scan", qualities=["clean"],
                     reference_date=dt.date(2026, 11, 1))[0]
     home = tmp_path / "home"
-    env = environment(home, DOSSIER_TESSERACT_CMD=str(fake),
+    env = environment(home, DOSSIER_OCR_BACKEND="command", DOSSIER_TESSERACT_CMD=str(fake),
                       DOSSIER_LIMITS__SECONDS_PER_DOCUMENT="4",
                       DOSSIER_WORKER__OCR_TIMEOUT_SECONDS="2",
                       DOSSIER_WORKER__MAX_RETRIES="1", DOSSIER_WORKER__MIN_BACKOFF_MS="100",
