@@ -38,6 +38,12 @@ def _register_review() -> None:
     register(app, bench_app)
 
 
+def _register_migration() -> None:
+    from cli.migration_commands import register
+
+    register(app, bench_app)  # dossier migrate / scheduler / bench migration (issue 6)
+
+
 def _settings() -> Settings:
     from workers.logs import configure_logging
 
@@ -199,6 +205,29 @@ def bench_accuracy(
         _fail(str(exc), 2)
 
 
+@bench_app.command("throughput")
+def bench_throughput(
+    folder: Annotated[Path, typer.Argument(help="form files with *.truth.json beside them")],
+    limit: Annotated[int | None, typer.Option(help="only the first N files")] = None,
+    scaling: Annotated[bool, typer.Option(help="also time one vs two worker processes")] = True,
+    json_out: Annotated[Path | None, typer.Option("--json", help="write figures here")] = None,
+) -> None:
+    """Full pipeline vs raw Tesseract on the same pages, in one run."""
+    import json
+
+    from workers.bench.throughput import ThroughputRun, bench_throughput, report
+
+    if not folder.is_dir():
+        _fail(f"not a folder: {folder}", 2)
+    try:
+        result = bench_throughput(ThroughputRun(folder, limit, scaling), typer.echo)
+    except FileNotFoundError as exc:
+        _fail(str(exc), 2)
+    figures = report(result, typer.echo)
+    if json_out:
+        json_out.write_text(json.dumps(figures, indent=1), encoding="utf-8")
+
+
 def _bench_progress(done: int, total: int) -> None:
     typer.echo(f"\r{done}/{total}", nl=False, err=True)
 
@@ -217,6 +246,7 @@ def main() -> None:
 
 
 _register_review()  # dossier serve / users / review / bench review (the review workspace)
+_register_migration()
 
 if __name__ == "__main__":
     main()

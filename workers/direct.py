@@ -27,7 +27,7 @@ def process_path(rt: Runtime, path: Path, *, dry_run: bool) -> Outcome:
         doc_id = doc.id
     outcome = process_document(rt, doc_id)
     if outcome.decision == "skipped":
-        return _stored_outcome(rt, doc_id)
+        return stored_outcome(rt, doc_id)
     return outcome
 
 
@@ -39,7 +39,7 @@ def _dry_run(rt: Runtime, path: Path) -> Outcome:
     return outcome_of(None, extraction, decision)
 
 
-def _stored_outcome(rt: Runtime, document_id: str) -> Outcome:
+def stored_outcome(rt: Runtime, document_id: str) -> Outcome:
     """The earlier result of the same content (it was processed before)."""
     with rt.transaction() as session:
         doc = session.get(Document, document_id)
