@@ -51,7 +51,9 @@ PROFILES: dict[str, OcrProfile] = {
     "date_or_longterm": OcrProfile("chi_sim", whitelist=_DIGITS + "-/." + _CJK_DATE + "长期",
                                    pattern=f"({_DATE_PATTERN}|长期)"),
     "digits": OcrProfile("eng", whitelist=_DIGITS, pattern=r"\d+"),
-    "mobile": OcrProfile("eng", whitelist=_DIGITS + "+- ", pattern=r"(\+?86)?\s*1\d{10}"),
+    # Written whole or in groups: 138 1234 5678, 138-1234-5678, +86 138…
+    "mobile": OcrProfile("eng", whitelist=_DIGITS + "+- ",
+                         pattern=r"(\+?86[\s-]?)?1\d{2}[\s-]?\d{4}[\s-]?\d{4}"),
     # Domain labels are letters or digits, not both ("hotmai1" is a misread
     # "hotmail"); such a reading is sent to a person, never corrected.
     "email": OcrProfile("eng", whitelist=_DIGITS + _UPPER + _LOWER + "@._-+",
@@ -66,10 +68,21 @@ PROFILES: dict[str, OcrProfile] = {
     # first and Latin names as the fallback.
     "person_name": OcrProfile("chi_sim", pattern=r"[^\x00-\x7f]+",
                               fallback=OcrProfile("eng", pattern=r"[A-Za-z][A-Za-z .'-]+")),
-    "country": OcrProfile("chi_sim+eng"),
+    # Chinese names first, then English names and codes: the same two
+    # models as every other field, so no third (mixed) model is loaded.
+    "country": OcrProfile("chi_sim", pattern=r"[^\x00-\x7f]+",
+                          fallback=OcrProfile("eng", pattern=r"[A-Za-z][A-Za-z .'()-]+")),
     "chinese_text": OcrProfile("chi_sim"),
 }
 DEFAULT_PROFILE = OcrProfile("chi_sim+eng")
+
+# A third reading, by Tesseract's other model, for the types where the two
+# engines most often split over one character (Tesseract's chi_sim model
+# reads the 6 of 2026 as 0): if it sides with RapidOCR, two different models
+# agree (see `extractors.second`). Digits-only dates; 年月日 stay two-way.
+_NUMERIC_DATE = OcrProfile("eng", whitelist=_DIGITS + "-/.",
+                           pattern=r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
+TIE_BREAKERS: dict[str, OcrProfile] = {"date": _NUMERIC_DATE, "date_or_longterm": _NUMERIC_DATE}
 
 
 def read_field(
@@ -101,7 +114,21 @@ def read_text(
     reading = FieldReading(spec.key, spec.kind, raw or None, confidence if raw else 0.0,
                            candidates=others, box=zone)
     # Ink but no text stays None at confidence 0: unreadable, not empty.
-    return second_opinion(reading, image, spec.type, engines, well_formed)
+    return second_opinion(reading, image, spec.type, engines, well_formed,
+                          _tie_breaker(spec.type, engines.primary))
+
+
+def _tie_breaker(field_type: str, engine: OcrEngine) -> Callable[[np.ndarray], str] | None:
+    profile = TIE_BREAKERS.get(field_type)
+    if profile is None:
+        return None
+
+    def read(image: np.ndarray) -> str:
+        result = engine.read_text(image, lang=profile.lang, psm=profile.psm,
+                                  whitelist=profile.whitelist)
+        return tidy(result.text)
+
+    return read
 
 
 def empty_confidence(ink_px: int) -> float:

@@ -15,9 +15,11 @@ import numpy as np
 
 from extractors.engines import OcrEngines
 from extractors.types import EngineReading, FieldReading
-from extractors.vote import tidy, vote
+from extractors.vote import sided_with_second, tidy, vote
 
 WellFormed = Callable[[str, str], bool]
+TieBreaker = Callable[[np.ndarray], str]  # a third reading, by another model
+THIRD_SUFFIX = "third"
 # Types read one character per comb cell or as digits: spaces are layout.
 _NO_SPACES = frozenset({"id_number", "digits", "amount"})
 
@@ -30,6 +32,7 @@ def png_bytes(image: np.ndarray) -> bytes | None:
 def second_opinion(
     reading: FieldReading, image: np.ndarray, field_type: str,
     engines: OcrEngines, well_formed: WellFormed,
+    tie_breaker: TieBreaker | None = None,
 ) -> FieldReading:
     """`reading` (the primary's) confirmed, contradicted or completed by
     the second engine; the returned raw text is always one engine's."""
@@ -44,13 +47,18 @@ def second_opinion(
     char_probs = tuple(round(p, 4) for c, p in result.words if not c.isspace()) if text else ()
     other = EngineReading(engines.second_name, text, result.confidence if text else 0.0,
                           char_probs)
+    second_ok = bool(other.text) and well_formed(field_type, other.text)
     voted = vote(first, other, field_type,
-                 bool(first.text) and well_formed(field_type, first.text),
-                 bool(other.text) and well_formed(field_type, other.text))
+                 bool(first.text) and well_formed(field_type, first.text), second_ok)
+    readings: tuple[EngineReading, ...] = (first, other)
+    if not voted.agreement and tie_breaker is not None and second_ok:
+        third = EngineReading(f"{engines.primary_name}-{THIRD_SUFFIX}", tie_breaker(image), 0.0)
+        readings += (third,)
+        voted = sided_with_second(voted, other, third, field_type)
     candidates = tuple(dict.fromkeys(
         c for c in (*voted.candidates, *reading.candidates) if c and c != voted.text))
     return dataclasses.replace(
         reading, raw=voted.text or None, confidence=voted.confidence if voted.text else 0.0,
-        candidates=candidates, readings=(first, other), agreement=voted.agreement,
+        candidates=candidates, readings=readings, agreement=voted.agreement,
         crop_png=crop_png,
     )

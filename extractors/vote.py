@@ -40,6 +40,16 @@ PREFER_SECOND = frozenset({"person_name", "chinese_text", "country", "date",
 # on the tuning set. Digits, dates and e-mail never stand alone: a wrong
 # digit there reads as confidently as a right one.
 MAY_STAND_ALONE = frozenset({"person_name", "chinese_text"})
+# The big mail providers of mainland China and abroad. When two readings
+# of an address agree on the part before the @ and differ after it only by
+# look-alike characters (hotmai1, out1ook, yaho0), the reading whose domain
+# is one of these wins: it is still one engine's text, word for word.
+KNOWN_MAIL_DOMAINS = frozenset({
+    "qq.com", "foxmail.com", "163.com", "126.com", "yeah.net", "sina.com", "sina.cn",
+    "sohu.com", "aliyun.com", "139.com", "189.cn", "wo.cn", "gmail.com", "outlook.com",
+    "hotmail.com", "live.com", "msn.com", "yahoo.com", "icloud.com", "me.com",
+})
+_LOOKALIKES = str.maketrans({"1": "l", "i": "l", "|": "l", "0": "o"})
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 
@@ -96,6 +106,10 @@ def vote(primary: EngineReading, second: EngineReading, field_type: str,
         if not (primary_ok or second_ok):
             score *= CONTRADICTED_CAP
         return Voted(text, round(score, 4), True, ())
+    if field_type == "email":
+        by_domain = _by_known_domain(primary, second)
+        if by_domain is not None:
+            return by_domain
     chosen, other = _preferred(primary, second, field_type, primary_ok, second_ok)
     chosen_ok = primary_ok if chosen is primary else second_ok
     candidates = (other.text,) if other.text else ()
@@ -104,6 +118,42 @@ def vote(primary: EngineReading, second: EngineReading, field_type: str,
         return Voted(chosen.text, round(score, 4), False, candidates)
     score = CONTRADICTED_CAP * min(1.0, sureness(chosen))
     return Voted(chosen.text, round(score, 4), False, candidates)
+
+
+def _by_known_domain(primary: EngineReading, second: EngineReading) -> Voted | None:
+    """Agreement on the mailbox, and a domain split by look-alikes only that
+    one reading spells as a known provider: that reading, scored on the
+    second engine's weakest character of the mailbox."""
+    if " " in second.text or len(second.char_confidences) != len(second.text):
+        return None  # per-character probabilities must line up with the text
+    a_box, _, a_domain = canonical(primary.text, "email").partition("@")
+    b_box, _, b_domain = canonical(second.text, "email").partition("@")
+    if not a_box or a_box != b_box or a_domain == b_domain:
+        return None
+    if a_domain.translate(_LOOKALIKES) != b_domain.translate(_LOOKALIKES):
+        return None
+    known = [r for r, d in ((primary, a_domain), (second, b_domain)) if d in KNOWN_MAIL_DOMAINS]
+    if len(known) != 1:
+        return None
+    other = second if known[0] is primary else primary
+    doubt = 1 - min(second.char_confidences[: len(b_box)])
+    return Voted(known[0].text, round(1 - doubt * AGREE_DOUBT, 4), True, (other.text,))
+
+
+def sided_with_second(voted: Voted, second: EngineReading, third: EngineReading,
+                      field_type: str) -> Voted:
+    """After a split vote, a third reading by a different model that agrees
+    with the second engine makes two independent models agree: scored as
+    agreement, on the second engine's weakest character. A third reading
+    that sides with the primary changes nothing: the primary's two models
+    share one engine and its preprocessing, so they are not independent."""
+    if not third.text or canonical(third.text, field_type) != canonical(second.text, field_type):
+        return voted
+    score = 1 - (1 - sureness(second)) * AGREE_DOUBT
+    others = tuple(c for c in voted.candidates if c != second.text)
+    if voted.text != second.text:
+        others = (voted.text, *others)
+    return Voted(second.text, round(score, 4), True, others)
 
 
 def _may_stand_alone(field_type: str, text: str) -> bool:

@@ -129,3 +129,71 @@ def test_a_wrapped_bundle_keeps_its_second_engine_and_the_wrapper() -> None:
     engines = as_engines(guard)
     assert engines.primary is guard
     assert engines.second is second
+
+
+def _rapid(text: str, weakest: float = 0.99) -> EngineReading:
+    """A second-engine reading with one probability per character."""
+    probs = [0.99] * len(text)
+    probs[len(text) // 2] = weakest
+    return EngineReading("rapidocr", text, 0.97, tuple(probs))
+
+
+def test_a_known_mail_domain_settles_a_look_alike_split_after_an_agreed_mailbox() -> None:
+    voted = vote(_r("ocean.snow287@hotmail.com", 0.0), _rapid("ocean.snow287@hotmai1.com"),
+                 "email", True, False)
+    assert (voted.text, voted.agreement) == ("ocean.snow287@hotmail.com", True)
+    assert voted.confidence > 0.95
+    assert voted.candidates == ("ocean.snow287@hotmai1.com",)
+
+
+def test_the_domain_rule_never_overrides_a_split_mailbox_or_an_unknown_domain() -> None:
+    mailbox_split = vote(_r("light_sun1@qq.com", 0.9), _rapid("1ight_sun1@qq.com"),
+                         "email", True, False)
+    assert mailbox_split.agreement is False
+    assert mailbox_split.confidence <= CONTRADICTED_CAP
+    unknown = vote(_r("anna@examp1e.cn", 0.9), _rapid("anna@example.cn"), "email", False, True)
+    assert unknown.agreement is False
+    other_letters = vote(_r("anna@qq.com", 0.9), _rapid("anna@gq.com"), "email", True, True)
+    assert other_letters.agreement is False
+
+
+def test_a_third_model_siding_with_the_second_engine_settles_a_split() -> None:
+    from extractors.vote import sided_with_second
+
+    split = vote(_r("2020-06-14", 0.4), _rapid("2026-06-14"), "date", True, True)
+    assert split.agreement is False
+    settled = sided_with_second(split, _rapid("2026-06-14"), _r("2026-06-14", 0.0), "date")
+    assert (settled.text, settled.agreement) == ("2026-06-14", True)
+    assert settled.confidence > 0.95
+    assert "2020-06-14" in settled.candidates
+
+
+def test_a_third_model_siding_with_the_primary_changes_nothing() -> None:
+    from extractors.vote import sided_with_second
+
+    split = vote(_r("2020-06-14", 0.4), _rapid("2026-06-14"), "date", True, True)
+    assert sided_with_second(split, _rapid("2026-06-14"), _r("2020-06-14", 0.0), "date") == split
+
+
+def test_a_mobile_written_in_groups_is_well_formed() -> None:
+    from extractors.fields import well_formed
+
+    for written in ("13812345678", "138 1234 5678", "138-1234-5678", "+86 138 1234 5678"):
+        assert well_formed("mobile", written), written
+    assert not well_formed("mobile", "138 1234 567")
+
+
+def test_a_date_split_asks_tesseracts_other_model_and_records_its_reading(
+    template: FormTemplate, blank: np.ndarray
+) -> None:
+    spec = template.field("sign_date")
+    _write(blank, spec.zone, "2026-06-14")
+    by_model = {"chi_sim": "2020-06-14", "eng": "2026-06-14"}
+    primary = FakeOcrEngine(script=lambda image, lang, psm, wl: OcrResult(by_model[lang], 0.6))
+    engines = OcrEngines(primary, FakeOcrEngine(replies=[OcrResult("2026-06-14", 0.98)]))
+
+    reading = read_field(blank, template.blank, spec, engines)
+
+    assert (reading.raw, reading.agreement) == ("2026-06-14", True)
+    assert [r.engine for r in reading.readings] == ["tesseract", "rapidocr", "tesseract-third"]
+    assert [c["lang"] for c in primary.calls] == ["chi_sim", "eng"]
