@@ -90,6 +90,8 @@ def correct(session: Session, ctx: ReviewContext, item_id: str, account: Account
 def _store_decision(app: Application, item: ReviewItem, decision: Decision) -> None:
     app.issues = [_issue_json(i) for i in decision.issues]
     item.reasons = sorted({i.code for i in decision.issues})
+    if decision.profile is not None:
+        app.profile = decision.profile.as_json()
 
 
 def _issue_json(issue: Issue) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from validators.normalise import Normalised, normalise_choice, normalise_text
 from validators.policy import FormPolicy
+from validators.profile import build_profile
 from validators.rules import RULES, Context, check_required
 from validators.types import Decision, Issue, Value
 
@@ -66,6 +67,9 @@ def redecide(
         values=dict(values),
         confidences={key: confidences.get(key, 0.0) for key in values},
         issues=tuple(unique.values()),
+        # The archived customer gets its tier and risk from the corrected
+        # values, exactly as a record archived without review does.
+        profile=build_profile(values, policy),
     )
 
 

@@ -14,7 +14,7 @@ from reviewkit import account, make_item, truth_values
 from sqlalchemy import select
 
 from archive import audit
-from archive.models import AuditEntry, Customer, Document, ReviewItem
+from archive.models import Application, AuditEntry, Customer, Document, ReviewItem
 from review import decisions, leases
 from review.context import ReviewContext
 from review.errors import Forbidden, InvalidInput, LeaseHeld, NotActionable
@@ -107,6 +107,10 @@ def test_a_correction_is_revalidated_and_approval_archives_the_customer(
         assert doc is not None and doc.state == "archived"
         customers = list(s.scalars(select(Customer)))
         assert len(customers) == 1
+        # Tier and risk come from the corrected record, as without review.
+        assert (customers[0].tier, customers[0].risk_rating) == ("mass", "low")
+        app = s.get(Application, it.application_id)  # type: ignore[union-attr]
+        assert app is not None and app.profile is not None and app.profile["tier"] == "mass"
         entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "review_approved")).one()
         assert entry.actor == "rev1"
         assert entry.detail["fields"]["mobile"] == {"before": "1****", "after": "138****0477",
