@@ -28,6 +28,7 @@ from archive import ledger
 from config.errors import RejectedInput
 from config.settings import Settings
 from workers.pipeline import process_document
+from workers.resources import hand_back_free_memory
 from workers.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -85,7 +86,10 @@ def declare_actors(broker: dramatiq.Broker, runtime: Callable[[], Runtime]) -> A
     the adapters they use."""
 
     def process(document_id: str) -> None:
-        process_document(runtime(), document_id)
+        try:
+            process_document(runtime(), document_id)
+        finally:
+            hand_back_free_memory()
 
     def failed(message: dict[str, Any], retry_info: dict[str, Any]) -> None:
         document_id = message["args"][0]

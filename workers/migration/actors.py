@@ -24,6 +24,7 @@ import dramatiq
 from archive.migration_state import live_backlog
 from config.errors import RejectedInput
 from workers.pipeline import process_document
+from workers.resources import hand_back_free_memory
 from workers.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,10 @@ def declare_migration_actor(broker: dramatiq.Broker, runtime: Callable[[], Runti
             log.debug("migration document %s deferred %d ms: live files waiting",
                       document_id, delay)
             return
-        process_document(rt, document_id)
+        try:
+            process_document(rt, document_id)
+        finally:
+            hand_back_free_memory()
 
     actor: dramatiq.Actor[Any, Any] = dramatiq.actor(
         broker=broker, actor_name="migrate_document", queue_name=MIGRATION_QUEUE,
