@@ -20,13 +20,14 @@ from archive import audit
 from archive.models import Application, Customer, Document, Drop, ReviewItem, utcnow
 from archive.records import Sealer
 
-ID_TYPES = ("resident_id", "passport", "hk_macao_permit", "foreign_pr")
-
 
 def find(session: Session, sealer: Sealer, id_number: str,
          id_type: str | None = None) -> Customer | None:
-    """By blind index: no customer row is decrypted to search."""
-    for kind in (id_type,) if id_type else ID_TYPES:
+    """By blind index: no customer row is decrypted to search. Without a
+    type, every ID type the archive holds is tried (the index is keyed by
+    type, so each needs its own lookup)."""
+    kinds = (id_type,) if id_type else session.scalars(select(Customer.id_type).distinct())
+    for kind in kinds:
         stmt = select(Customer).where(Customer.id_type == kind,
                                       Customer.id_index == sealer.id_index(kind, id_number))
         found = session.scalars(stmt).first()
