@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive.records import Sealer
+from extractors.template import FormTemplate
 from extractors.types import Box
 from review.settings import ReviewSettings
 from validators.policy import FormPolicy
@@ -30,6 +31,9 @@ class FormView:
     zones: dict[str, Box]
     width: int
     height: int
+    # The blank and its registration marks: zones are cut from the page as
+    # the extractor registered it (None: cut from the page scaled to size).
+    template: FormTemplate | None = None
 
 
 def utc_now() -> datetime:

@@ -4,8 +4,11 @@ zone cut from the page.
 
 The store is encrypted at rest, so rendered pages are kept only in a small
 in-memory cache (never written to disk in plain). Zones are cut from the
-page scaled to the form's size; aligning a skewed scan is the extractor's
-business, so a badly skewed page shows its zone approximately.
+scan registered onto the blank form the way the extractor registers it
+(`extractors.align`), so a skewed or upside-down scan shows each field's
+own zone, and the first page is shown turned upright. A page that cannot be
+registered (a text-layer PDF has the form's own geometry) is cut scaled to
+the form's size.
 """
 
 from __future__ import annotations
@@ -15,9 +18,14 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image, ImageOps
 
+from config.errors import RejectedInput
+from extractors.align import Alignment, align_page
+from extractors.loader import LoadLimits, load_document
 from extractors.types import Box
 from review.context import FormView, ReviewContext
 from review.errors import NotFound
@@ -114,17 +122,20 @@ def page_count(ctx: ReviewContext, store_key: str, sha256: str) -> int:
     return count
 
 
-def page_png(ctx: ReviewContext, store_key: str, sha256: str, page: int) -> bytes:
-    """One page of a stored document as PNG."""
+def page_png(ctx: ReviewContext, store_key: str, sha256: str, page: int,
+             view: FormView | None = None) -> bytes:
+    """One page of a stored document as PNG; the form's page upright."""
     key = f"{sha256}:p{page}"
     cached = _CACHE.get(key)
     if cached is not None:
         return cached
+    turn = _rotation(ctx, store_key, sha256, view) if page == 0 and view else 0
     try:
         with ctx.plaintext(store_key) as path:
-            data = _png(_render(path, page))
+            image = _render(path, page)
     except OSError as exc:
         raise NotFound("the scan is not in the store") from exc
+    data = _png(image.rotate(-turn, expand=True) if turn else image)
     _CACHE.put(key, data)
     return data
 
@@ -135,6 +146,9 @@ def zone_png(ctx: ReviewContext, store_key: str, sha256: str, key: str, view: Fo
     cached = _CACHE.get(cache_key)
     if cached is not None:
         return cached
+    aligned = _registered_zones(ctx, store_key, sha256, view)
+    if aligned is not None:
+        return aligned[key]
     zone: Box = view.zones[key]
     with Image.open(io.BytesIO(page_png(ctx, store_key, sha256, 0))) as page:
         scale = page.width / view.width
@@ -145,3 +159,54 @@ def zone_png(ctx: ReviewContext, store_key: str, sha256: str, key: str, view: Fo
         data = _png(page.crop(box))
     _CACHE.put(cache_key, data)
     return data
+
+
+def _rotation(ctx: ReviewContext, store_key: str, sha256: str, view: FormView) -> int:
+    """Degrees (clockwise) the extractor turned the first page to read it."""
+    cached = _CACHE.get(f"{sha256}:rotation")
+    if cached is None:
+        _registered_zones(ctx, store_key, sha256, view)
+        cached = _CACHE.get(f"{sha256}:rotation")
+    return int(cached) if cached is not None else 0
+
+
+def _registered_zones(ctx: ReviewContext, store_key: str, sha256: str,
+                      view: FormView) -> dict[str, bytes] | None:
+    """Every zone cut from the registered page (all at once: registering
+    costs a fraction of a second, cutting is free), or None when the page
+    cannot be registered."""
+    alignment = _alignment(ctx, store_key, view)
+    if alignment is None:
+        _CACHE.put(f"{sha256}:rotation", b"0")
+        return None
+    _CACHE.put(f"{sha256}:rotation", str(alignment.rotation).encode())
+    zones = {key: _gray_png(_with_margin(alignment.page, box)) for key, box in view.zones.items()}
+    for key, data in zones.items():
+        _CACHE.put(f"{sha256}:z:{key}", data)
+    return zones
+
+
+def _alignment(ctx: ReviewContext, store_key: str, view: FormView) -> Alignment | None:
+    if view.template is None:
+        return None
+    try:
+        with ctx.plaintext(store_key) as path:
+            document = load_document(path, LoadLimits())
+        if document.image is None:  # a text layer: the page has the form's geometry
+            return None
+        return align_page(document.image, view.template)
+    except (RejectedInput, OSError):
+        return None
+
+
+def _with_margin(page: np.ndarray, zone: Box) -> np.ndarray:
+    height, width = page.shape[:2]
+    return page[max(0, zone[1] - _ZONE_MARGIN):min(height, zone[3] + _ZONE_MARGIN),
+                max(0, zone[0] - _ZONE_MARGIN):min(width, zone[2] + _ZONE_MARGIN)]
+
+
+def _gray_png(image: np.ndarray) -> bytes:
+    ok, data = cv2.imencode(".png", image)
+    if not ok:
+        raise NotFound("the zone could not be drawn")
+    return data.tobytes()

@@ -47,7 +47,7 @@ def form_views(forms: Mapping[str, Any]) -> dict[str, FormView]:
     for name, form in forms.items():
         template = form.template
         zones = {spec.key: spec.zone for spec in template.fields}
-        views[name] = FormView(form.policy, zones, template.width, template.height)
+        views[name] = FormView(form.policy, zones, template.width, template.height, template)
     return views
 
 

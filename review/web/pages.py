@@ -195,8 +195,9 @@ _IMAGE_HEADERS = {"Cache-Control": "private, max-age=600"}
 
 @router.get("/items/{item_id}/page/{page}.png")
 def page_image(request: Request, item_id: str, page: int, who: CanViewItem) -> Response:
-    store_key, sha256, _form = _document(request, item_id)
-    data = scans.page_png(context(request), store_key, sha256, page)
+    store_key, sha256, form = _document(request, item_id)
+    ctx = context(request)
+    data = scans.page_png(ctx, store_key, sha256, page, ctx.form(form))
     return Response(data, media_type="image/png", headers=_IMAGE_HEADERS)
 
 
