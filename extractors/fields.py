@@ -284,14 +284,28 @@ def _matches(profile: OcrProfile, raw: str) -> bool:
     return profile.pattern is None or re.fullmatch(profile.pattern, raw) is not None
 
 
-# In an e-mail's local part, "1" between letters or "l" touching digits is
-# where both engines confuse l and 1 in handwriting: a person must look.
-_AMBIGUOUS_EMAIL = re.compile(r"(?<=[A-Za-z])1(?=[A-Za-z])|l(?=\d)|(?<=\d)l")
+# In an e-mail's mailbox, where both engines confuse l/1 and o/0 in
+# handwriting, even in agreement: "l" or "o" touching digits, and digits that
+# are all look-alikes (1, 0) touching a letter ("1ight", "mi11er",
+# "star111"). A person must look; "peace168" or "tiger13" are fine.
+_AMBIGUOUS_LETTERS = re.compile(r"[lIoO](?=\d)|(?<=\d)[lIoO]")
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def ambiguous_mailbox(mailbox: str) -> bool:
+    if _AMBIGUOUS_LETTERS.search(mailbox):
+        return True
+    for run in _DIGIT_RUN.finditer(mailbox):
+        if set(run.group()) <= {"0", "1"}:
+            before, after = mailbox[run.start() - 1:run.start()], mailbox[run.end():run.end() + 1]
+            if before.isalpha() or after.isalpha():
+                return True
+    return False
 
 
 def well_formed(field_type: str, raw: str) -> bool:
     """Has `raw` the shape of its type (any of the type's profiles)?"""
-    if field_type == "email" and _AMBIGUOUS_EMAIL.search(raw.split("@")[0]):
+    if field_type == "email" and ambiguous_mailbox(raw.split("@")[0]):
         return False
     profile: OcrProfile | None = PROFILES.get(field_type, DEFAULT_PROFILE)
     while profile is not None:

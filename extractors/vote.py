@@ -107,7 +107,7 @@ def vote(primary: EngineReading, second: EngineReading, field_type: str,
             score *= CONTRADICTED_CAP
         return Voted(text, round(score, 4), True, ())
     if field_type == "email":
-        by_domain = _by_known_domain(primary, second)
+        by_domain = _by_known_domain(primary, second, primary_ok, second_ok)
         if by_domain is not None:
             return by_domain
     chosen, other = _preferred(primary, second, field_type, primary_ok, second_ok)
@@ -120,9 +120,11 @@ def vote(primary: EngineReading, second: EngineReading, field_type: str,
     return Voted(chosen.text, round(score, 4), False, candidates)
 
 
-def _by_known_domain(primary: EngineReading, second: EngineReading) -> Voted | None:
+def _by_known_domain(primary: EngineReading, second: EngineReading,
+                     primary_ok: bool, second_ok: bool) -> Voted | None:
     """Agreement on the mailbox, and a domain split by look-alikes only that
-    one reading spells as a known provider: that reading, scored on the
+    one reading spells as a known provider: that reading, if well formed
+    (an agreed mailbox can still be ambiguous, "1ight"), scored on the
     second engine's weakest character of the mailbox."""
     if " " in second.text or len(second.char_confidences) != len(second.text):
         return None  # per-character probabilities must line up with the text
@@ -134,6 +136,8 @@ def _by_known_domain(primary: EngineReading, second: EngineReading) -> Voted | N
         return None
     known = [r for r, d in ((primary, a_domain), (second, b_domain)) if d in KNOWN_MAIL_DOMAINS]
     if len(known) != 1:
+        return None
+    if not (primary_ok if known[0] is primary else second_ok):
         return None
     other = second if known[0] is primary else primary
     doubt = 1 - min(second.char_confidences[: len(b_box)])

@@ -197,3 +197,19 @@ def test_a_date_split_asks_tesseracts_other_model_and_records_its_reading(
     assert (reading.raw, reading.agreement) == ("2026-06-14", True)
     assert [r.engine for r in reading.readings] == ["tesseract", "rapidocr", "tesseract-third"]
     assert [c["lang"] for c in primary.calls] == ["chi_sim", "eng"]
+
+
+def test_an_agreed_but_ambiguous_mailbox_is_not_settled_by_its_domain() -> None:
+    # Both engines read "1ight" for "light": the known domain must not carry it.
+    voted = vote(_r("1ightpeace267@gmail.com", 0.8), _rapid("1ightpeace267@gmai1.com"),
+                 "email", False, False)
+    assert voted.confidence <= CONTRADICTED_CAP
+
+
+def test_look_alike_digits_touching_letters_make_a_mailbox_ambiguous() -> None:
+    from extractors.fields import ambiguous_mailbox
+
+    for mailbox in ("1ight", "mi11er", "starlucky111", "peacel68", "snow.0cean", "hello2o"):
+        assert ambiguous_mailbox(mailbox), mailbox
+    for mailbox in ("lucky.peace168", "tiger13", "anna_miller69", "cloudriver5", "light_sun"):
+        assert not ambiguous_mailbox(mailbox), mailbox
