@@ -120,10 +120,6 @@ def _load_raster(data: bytes, file_type: FileType, limits: LoadLimits) -> Loaded
 
 
 def _to_gray(im: Image.Image) -> np.ndarray:
-    if im.format == "JPEG" and im.mode in ("RGB", "YCbCr"):
-        # Decode the luma channel only: the colour planes of a full-page
-        # scan are ~26 MB that would be thrown away at once.
-        im.draft("L", im.size)
     im.load()  # forces a full decode so truncated files fail here
     upright = ImageOps.exif_transpose(im) or im
     transparent = upright.mode == "P" and "transparency" in upright.info
