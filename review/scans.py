@@ -62,6 +62,9 @@ class _Lru:
 
 
 _CACHE = _Lru(96 * 1024 * 1024)
+# Registration of one document at a time (by stripe: bounded, no per-document
+# lock to clean up), so parallel zone requests do not each register it.
+_STRIPES = tuple(threading.Lock() for _ in range(32))
 
 
 def _is_pdf(path: Path) -> bool:
@@ -172,17 +175,38 @@ def _rotation(ctx: ReviewContext, store_key: str, sha256: str, view: FormView) -
 
 def _registered_zones(ctx: ReviewContext, store_key: str, sha256: str,
                       view: FormView) -> dict[str, bytes] | None:
-    """Every zone cut from the registered page (all at once: registering
-    costs a fraction of a second, cutting is free), or None when the page
-    cannot be registered."""
+    """Every zone cut from the registered page, or None when the page
+    cannot be registered.
+
+    The item page asks for all its zones at once; they are cut together
+    after one registration (a fraction of a second; cutting is free), and
+    the requests for the same document wait for it instead of each
+    registering the page again. A page that cannot be registered is
+    remembered as such, so it is not tried again for every zone.
+    """
+    with _STRIPES[hash(sha256) % len(_STRIPES)]:
+        state = _CACHE.get(f"{sha256}:registered")
+        if state == b"no":
+            return None
+        if state == b"yes":
+            zones = {key: _CACHE.get(f"{sha256}:z:{key}") for key in view.zones}
+            if all(data is not None for data in zones.values()):
+                return zones  # type: ignore[return-value]
+        return _register(ctx, store_key, sha256, view)
+
+
+def _register(ctx: ReviewContext, store_key: str, sha256: str,
+              view: FormView) -> dict[str, bytes] | None:
     alignment = _alignment(ctx, store_key, view)
     if alignment is None:
         _CACHE.put(f"{sha256}:rotation", b"0")
+        _CACHE.put(f"{sha256}:registered", b"no")
         return None
     _CACHE.put(f"{sha256}:rotation", str(alignment.rotation).encode())
     zones = {key: _gray_png(_with_margin(alignment.page, box)) for key, box in view.zones.items()}
     for key, data in zones.items():
         _CACHE.put(f"{sha256}:z:{key}", data)
+    _CACHE.put(f"{sha256}:registered", b"yes")
     return zones
 
 

@@ -86,10 +86,7 @@ def declare_actors(broker: dramatiq.Broker, runtime: Callable[[], Runtime]) -> A
     the adapters they use."""
 
     def process(document_id: str) -> None:
-        try:
-            process_document(runtime(), document_id)
-        finally:
-            hand_back_free_memory()
+        process_and_release(runtime(), document_id)
 
     def failed(message: dict[str, Any], retry_info: dict[str, Any]) -> None:
         document_id = message["args"][0]
@@ -106,6 +103,15 @@ def declare_actors(broker: dramatiq.Broker, runtime: Callable[[], Runtime]) -> A
                                    queue_name=LIVE_QUEUE, throws=(RejectedInput,),
                                    on_retry_exhausted="document_failed")
     return Actors(process_actor, failed_actor)
+
+
+def process_and_release(rt: Runtime, document_id: str) -> None:
+    """What a worker does with one message of any queue: the document, then
+    the memory its page needed handed back before the next one."""
+    try:
+        process_document(rt, document_id)
+    finally:
+        hand_back_free_memory()
 
 
 def _last_error(message: dict[str, Any]) -> str:

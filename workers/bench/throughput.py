@@ -145,13 +145,13 @@ def _peak_rss_mb() -> float:
 # --- phase 2: documents per minute, one and two processes ----------------
 
 
+_SCALING: dict[str, Any] = {}  # this pool process's worker
+
+
 def _init_scaling(home: Path, today: dt.date) -> None:
     from workers.bench import worker as bench_worker
 
     _SCALING["worker"] = bench_worker.start(home, today)
-
-
-_SCALING: dict[str, Any] = {}
 
 
 def _scaled_one(path: Path) -> tuple[float, float, float]:

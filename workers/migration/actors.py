@@ -23,9 +23,8 @@ import dramatiq
 
 from archive.migration_state import live_backlog
 from config.errors import RejectedInput
-from workers.pipeline import process_document
-from workers.resources import hand_back_free_memory
 from workers.runtime import Runtime
+from workers.tasks import process_and_release
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +54,7 @@ def declare_migration_actor(broker: dramatiq.Broker, runtime: Callable[[], Runti
             log.debug("migration document %s deferred %d ms: live files waiting",
                       document_id, delay)
             return
-        try:
-            process_document(rt, document_id)
-        finally:
-            hand_back_free_memory()
+        process_and_release(rt, document_id)
 
     actor: dramatiq.Actor[Any, Any] = dramatiq.actor(
         broker=broker, actor_name="migrate_document", queue_name=MIGRATION_QUEUE,
