@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from archive.ledger import SYSTEM
+from archive.migration_state import CHANNEL_PREFIX as MIGRATION_CHANNELS
 from archive.models import AuditEntry, DocState, Document, ReviewItem
 from review.context import as_utc
 from review.dashboard.chart import Chart, Series, days, grid, hours, label_or_unknown, ranked
@@ -25,7 +26,6 @@ from review.leases import ACTIONABLE
 
 DECISIONS = ("archived", "review", "quarantined", "failed")
 REVIEWER_DECISIONS = ("review_approved", "review_returned", "review_first_approval")
-MIGRATION_PREFIX = "migration/"
 HOURS_SHOWN, DAYS_SHOWN, THROUGHPUT_DAYS = 48, 30, 14
 MOST_CHANNELS = 6  # the rest of the branches are summed as "other"
 
@@ -140,7 +140,7 @@ def reviewer_throughput(session: Session, now: datetime, sla_hours: float) -> Ch
 def migration_progress(session: Session, now: datetime, sla_hours: float) -> Chart:
     """Documents of each migration channel (`migration/<batch>`) by state."""
     stmt = (select(Document.channel, Document.state, func.count())
-            .where(Document.channel.startswith(MIGRATION_PREFIX, autoescape=True))
+            .where(Document.channel.startswith(MIGRATION_CHANNELS, autoescape=True))
             .group_by(Document.channel, Document.state))
     counts = Counter({(channel, state): int(n) for channel, state, n in session.execute(stmt)})
     x = sorted({channel for channel, _state in counts})
