@@ -60,6 +60,9 @@ class MigrationScheduler:
         self.launcher = launcher
         self.last: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
+        # The status loop and a finishing job both write the file; one writer at a
+        # time, or two half-written temporaries can interleave into broken JSON.
+        self._write_lock = threading.Lock()
         self.scheduler = BackgroundScheduler()
         for job in self.jobs:
             self.scheduler.add_job(self.run_job, CronTrigger.from_crontab(str(job.cron)),
@@ -94,8 +97,8 @@ class MigrationScheduler:
                     for name, when in self.next_runs().items()}
         data = {"pid": os.getpid(), "host": socket.gethostname(), "updated_at": _now(),
                 "jobs": jobs}
-        tmp = self.status_file.with_suffix(".tmp")
-        with contextlib.suppress(OSError):  # a full disk must not stop the scheduler
+        tmp = self.status_file.with_suffix(f".{os.getpid()}.tmp")
+        with self._write_lock, contextlib.suppress(OSError):  # a full disk must not stop it
             self.status_file.parent.mkdir(parents=True, exist_ok=True)
             tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
             tmp.replace(self.status_file)
