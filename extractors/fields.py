@@ -18,7 +18,7 @@ from extractors.ocr import OcrEngine, OcrResult
 from extractors.second import second_opinion
 from extractors.template import FieldSpec
 from extractors.types import FieldReading
-from extractors.vote import tidy
+from extractors.vote import lookalike_of_known_domain, tidy
 
 EMPTY_INK_PX = 120  # fewer added-ink pixels than this: the zone is empty
 EMPTY_CONFIDENCE = 0.9
@@ -57,12 +57,13 @@ PROFILES: dict[str, OcrProfile] = {
     # Domain labels are letters or digits, not both ("hotmai1" is a misread
     # "hotmail"); such a reading is sent to a person, never corrected.
     "email": OcrProfile("eng", whitelist=_DIGITS + _UPPER + _LOWER + "@._-+",
-                        pattern=r"[^@\s]+@(([A-Za-z-]+|\d+)\.)+[A-Za-z]{2,}"),
+                        pattern=r"[A-Za-z0-9._+-]+@(([A-Za-z-]+|\d+)\.)+[A-Za-z]{2,}"),
     # Resident IDs (digits, maybe a final X) are the common case; restricting
-    # the alphabet stops O/0 and I/1 confusions. Passports and permits fall back.
+    # the alphabet stops O/0 and I/1 confusions. Passports and permits fall
+    # back: a letter prefix or none (many foreign passports are 9 digits).
     "id_number": OcrProfile("eng", whitelist=_DIGITS + "X", pattern=r"\d{17}[\dX]",
                             fallback=OcrProfile("eng", whitelist=_DIGITS + _UPPER,
-                                                pattern=r"[A-Z]{1,3}\d{4,16}[\dX]?")),
+                                                pattern=r"[A-Z]{1,3}\d{4,16}[\dX]?|\d{8,10}")),
     "amount": OcrProfile("eng", whitelist=_DIGITS + ".,", pattern=r"\d+([.,]\d+)?"),
     # Mixed chi_sim+eng turns some CJK fonts into Latin garbage, so Chinese
     # first and Latin names as the fallback.
@@ -78,11 +79,19 @@ DEFAULT_PROFILE = OcrProfile("chi_sim+eng")
 
 # A third reading, by Tesseract's other model, for the types where the two
 # engines most often split over one character (Tesseract's chi_sim model
-# reads the 6 of 2026 as 0): if it sides with RapidOCR, two different models
-# agree (see `extractors.second`). Digits-only dates; 年月日 stay two-way.
+# reads the 6 of 2026 as 0, its eng model 3 as 8): if it sides with
+# RapidOCR, two different models agree (see `extractors.second`).
+# Digits-only dates; 年月日 stay two-way.
 _NUMERIC_DATE = OcrProfile("eng", whitelist=_DIGITS + "-/.",
                            pattern=r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
-TIE_BREAKERS: dict[str, OcrProfile] = {"date": _NUMERIC_DATE, "date_or_longterm": _NUMERIC_DATE}
+# Numbers the other way round: Tesseract reads them with `eng` first, so the
+# third reading is its `chi_sim` model, held to the same characters.
+TIE_BREAKERS: dict[str, OcrProfile] = {
+    "date": _NUMERIC_DATE, "date_or_longterm": _NUMERIC_DATE,
+    "mobile": OcrProfile("chi_sim", whitelist=_DIGITS),
+    "digits": OcrProfile("chi_sim", whitelist=_DIGITS),
+    "amount": OcrProfile("chi_sim", whitelist=_DIGITS + "."),
+}
 
 
 def read_field(
@@ -305,8 +314,10 @@ def ambiguous_mailbox(mailbox: str) -> bool:
 
 def well_formed(field_type: str, raw: str) -> bool:
     """Has `raw` the shape of its type (any of the type's profiles)?"""
-    if field_type == "email" and ambiguous_mailbox(raw.split("@")[0]):
-        return False
+    if field_type == "email":
+        mailbox, _, domain = raw.partition("@")
+        if ambiguous_mailbox(mailbox) or lookalike_of_known_domain(domain):
+            return False
     profile: OcrProfile | None = PROFILES.get(field_type, DEFAULT_PROFILE)
     while profile is not None:
         if _matches(profile, raw):

@@ -37,9 +37,9 @@ PREFER_SECOND = frozenset({"person_name", "chinese_text", "country", "date",
 # Where the second engine's own reading may stand when Tesseract disagrees:
 # Chinese writing, which Tesseract misreads far more often than RapidOCR and
 # where RapidOCR's weakest-character probability separated right from wrong
-# on the tuning set. Digits, dates and e-mail never stand alone: a wrong
+# on the tuning set (a country name must also be one the rules know). Digits, dates and e-mail never stand alone: a wrong
 # digit there reads as confidently as a right one.
-MAY_STAND_ALONE = frozenset({"person_name", "chinese_text"})
+MAY_STAND_ALONE = frozenset({"person_name", "chinese_text", "country"})
 # The big mail providers of mainland China and abroad. When two readings
 # of an address agree on the part before the @ and differ after it only by
 # look-alike characters (hotmai1, out1ook, yaho0), the reading whose domain
@@ -50,6 +50,8 @@ KNOWN_MAIL_DOMAINS = frozenset({
     "hotmail.com", "live.com", "msn.com", "yahoo.com", "icloud.com", "me.com",
 })
 _LOOKALIKES = str.maketrans({"1": "l", "i": "l", "|": "l", "0": "o"})
+_KNOWN_BY_LOOKALIKE = frozenset(d.translate(_LOOKALIKES) for d in KNOWN_MAIL_DOMAINS)
+_DIGIT_LOOKALIKE = {"1": "l", "0": "o"}  # digit read → the letter it is mistaken for
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 
@@ -82,6 +84,12 @@ def canonical(text: str, field_type: str) -> str:
     flat = re.sub(r"\s+", "", joined)
     if field_type == "email":
         return flat.lower()
+    if field_type == "country":
+        return flat.upper()  # CHN and chn are one code
+    if field_type in ("date", "date_or_longterm"):
+        # The digits are the date; which separator, and whether the 日 that
+        # closes it was seen, are not (2006年7月18 is 2006年7月18日).
+        return re.sub(r"[年月/.]", "-", flat).removesuffix("日")
     if field_type == "mobile":
         return re.sub(r"[-()+]", "", flat)
     return flat
@@ -102,14 +110,16 @@ def vote(primary: EngineReading, second: EngineReading, field_type: str,
     if a and a == b:
         # Same content: keep the well-formed spelling, the primary's by default.
         text = primary.text if primary_ok or not second_ok else second.text
-        score = 1 - (1 - sureness(second)) * AGREE_DOUBT
+        weakest = _mailbox_sureness(second) if field_type == "email" else None
+        score = 1 - (1 - (sureness(second) if weakest is None else weakest)) * AGREE_DOUBT
         if not (primary_ok or second_ok):
             score *= CONTRADICTED_CAP
         return Voted(text, round(score, 4), True, ())
     if field_type == "email":
-        by_domain = _by_known_domain(primary, second, primary_ok, second_ok)
-        if by_domain is not None:
-            return by_domain
+        settled = (_by_known_domain(primary, second, primary_ok, second_ok)
+                   or _by_forced_characters(primary, second, primary_ok, second_ok))
+        if settled is not None:
+            return settled
     chosen, other = _preferred(primary, second, field_type, primary_ok, second_ok)
     chosen_ok = primary_ok if chosen is primary else second_ok
     candidates = (other.text,) if other.text else ()
@@ -118,6 +128,28 @@ def vote(primary: EngineReading, second: EngineReading, field_type: str,
         return Voted(chosen.text, round(score, 4), False, candidates)
     score = CONTRADICTED_CAP * min(1.0, sureness(chosen))
     return Voted(chosen.text, round(score, 4), False, candidates)
+
+
+def _mailbox_sureness(second: EngineReading) -> float | None:
+    """For an agreed address at one of the big providers, RapidOCR's weakest
+    character before the @: the domain is checked letter for letter by the
+    list (a misread domain is not on it), so only the mailbox can still be
+    wrong. None when the domain is not on the list."""
+    probs = _aligned_probs(second)
+    box, at, domain = canonical(second.text, "email").partition("@")
+    if probs is None or not at or not box or domain not in KNOWN_MAIL_DOMAINS:
+        return None
+    return min(probs[: len(box)])
+
+
+def lookalike_of_known_domain(domain: str) -> bool:
+    """Is `domain` not a big provider's but one look-alike away from one
+    (`outiook.com`, `hotmai1.com`, `gmall.com`)? Such a domain is a misread,
+    even when both engines agree on it."""
+    domain = domain.lower()
+    if domain in KNOWN_MAIL_DOMAINS:
+        return False
+    return domain.translate(_LOOKALIKES) in _KNOWN_BY_LOOKALIKE
 
 
 def _by_known_domain(primary: EngineReading, second: EngineReading,
@@ -142,6 +174,72 @@ def _by_known_domain(primary: EngineReading, second: EngineReading,
     other = second if known[0] is primary else primary
     doubt = 1 - min(second.char_confidences[: len(b_box)])
     return Voted(known[0].text, round(1 - doubt * AGREE_DOUBT, 4), True, (other.text,))
+
+
+def _by_forced_characters(primary: EngineReading, second: EngineReading,
+                          primary_ok: bool, second_ok: bool) -> Voted | None:
+    """Two readings of an address that agree character for character except
+    where the character is forced, all in favour of the same reading:
+
+    - by syntax: the `@` of one read as a letter by the other (which then
+      has no `@` at all: `tiger3a126.com`), or a `.` read as `,` (never
+      legal outside quotes);
+    - by how addresses are written: a lone 1 or 0 opening or inside a word
+      of letters (`1ight`, `wa1ker`, `c1oud`) against l or o. Handwriting
+      makes both engines trade l for 1 and o for 0, while digits in real
+      addresses come as numbers, mostly at the end; a lone digit ending a
+      word (`lily1@`) or within a number is content and never settled so.
+
+    The reading holding the forced characters is kept verbatim if well
+    formed, scored on RapidOCR's weakest character elsewhere."""
+    probs = _aligned_probs(second)
+    if probs is None:
+        return None
+    a, b = canonical(primary.text, "email"), canonical(second.text, "email")
+    if len(a) != len(b) or a == b:
+        return None
+    diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    winners = {_forced_winner(a, b, i) for i in diffs}
+    if winners == {"a"}:
+        chosen, chosen_ok, other = primary, primary_ok, second
+    elif winners == {"b"}:
+        chosen, chosen_ok, other = second, second_ok, primary
+    else:
+        return None
+    if not chosen_ok:
+        return None
+    kept = [p for i, p in enumerate(probs) if i not in diffs]
+    doubt = 1 - min(kept, default=0.0)
+    return Voted(chosen.text, round(1 - doubt * AGREE_DOUBT, 4), True, (other.text,))
+
+
+def _forced_winner(a: str, b: str, i: int) -> str | None:
+    """Which reading ("a" or "b") the character at i is forced to, if any."""
+    for mine, theirs, name in ((a, b, "a"), (b, a, "b")):
+        if mine[i] == "." and theirs[i] == ",":
+            return name
+        if mine[i] == "@" and "@" not in theirs:
+            return name  # its only possible place
+        if _DIGIT_LOOKALIKE.get(theirs[i]) == mine[i] and _opens_or_splits_word(theirs, i):
+            return name
+    return None
+
+
+def _opens_or_splits_word(text: str, i: int) -> bool:
+    """Is text[i] a lone character followed by a letter and preceded by a
+    letter, a separator or nothing?"""
+    before = text[i - 1] if i > 0 else ""
+    after = text[i + 1] if i + 1 < len(text) else ""
+    return after.isalpha() and (before == "" or before.isalpha() or before in "._-")
+
+
+def _aligned_probs(second: EngineReading) -> tuple[float, ...] | None:
+    """RapidOCR's per-character probabilities, if they line up one to one
+    with the characters of its (space-free) e-mail reading."""
+    text = canonical(second.text, "email")
+    if not second.char_confidences or len(second.char_confidences) != len(text):
+        return None
+    return second.char_confidences
 
 
 def sided_with_second(voted: Voted, second: EngineReading, third: EngineReading,

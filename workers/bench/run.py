@@ -37,7 +37,8 @@ class FieldResult:
     confidence: float
     raw: str | None = None
     candidates: tuple[str, ...] = ()
-    readings: tuple[tuple[str, str, float, float], ...] = ()
+    # (engine, text, confidence, weakest character, every character's probability)
+    readings: tuple[tuple[str, str, float, float, tuple[float, ...]], ...] = ()
     agreement: bool | None = None
 
 
@@ -106,8 +107,8 @@ def _field_result(
         return FieldResult(truth, value, confidence)
     return FieldResult(
         truth, value, confidence, raw=reading.raw, candidates=reading.candidates,
-        readings=tuple((r.engine, r.text, r.confidence, min(r.char_confidences, default=-1.0))
-                       for r in reading.readings),
+        readings=tuple((r.engine, r.text, r.confidence, min(r.char_confidences, default=-1.0),
+                        r.char_confidences) for r in reading.readings),
         agreement=reading.agreement,
     )
 

@@ -147,11 +147,11 @@ def test_a_known_mail_domain_settles_a_look_alike_split_after_an_agreed_mailbox(
 
 
 def test_the_domain_rule_never_overrides_a_split_mailbox_or_an_unknown_domain() -> None:
-    mailbox_split = vote(_r("light_sun1@qq.com", 0.9), _rapid("1ight_sun1@qq.com"),
-                         "email", True, False)
+    mailbox_split = vote(_r("light_sun1@qq.com", 0.9), _rapid("light_sun7@qq.com"),
+                         "email", True, True)
     assert mailbox_split.agreement is False
     assert mailbox_split.confidence <= CONTRADICTED_CAP
-    unknown = vote(_r("anna@examp1e.cn", 0.9), _rapid("anna@example.cn"), "email", False, True)
+    unknown = vote(_r("anna@exampie.cn", 0.9), _rapid("anna@example.cn"), "email", True, True)
     assert unknown.agreement is False
     other_letters = vote(_r("anna@qq.com", 0.9), _rapid("anna@gq.com"), "email", True, True)
     assert other_letters.agreement is False
@@ -213,3 +213,108 @@ def test_look_alike_digits_touching_letters_make_a_mailbox_ambiguous() -> None:
         assert ambiguous_mailbox(mailbox), mailbox
     for mailbox in ("lucky.peace168", "tiger13", "anna_miller69", "cloudriver5", "light_sun"):
         assert not ambiguous_mailbox(mailbox), mailbox
+
+
+def test_an_at_sign_read_as_a_letter_is_forced_by_address_syntax() -> None:
+    voted = vote(_r("moonlucky363e163.com", 0.9), _rapid("moonlucky363@163.com", 0.97),
+                 "email", False, True)
+    assert (voted.text, voted.agreement) == ("moonlucky363@163.com", True)
+    assert voted.confidence > 0.95
+    kept_primary = vote(_r("snow_happy447@yahoo.com", 0.9), _rapid("snow_happy447oyahoo.com"),
+                        "email", True, False)
+    assert kept_primary.text == "snow_happy447@yahoo.com" and kept_primary.agreement
+    comma = vote(_r("cloud.star774@sina.com", 0.9), _rapid("cloud,star774@sina.com"),
+                 "email", True, False)
+    assert comma.text == "cloud.star774@sina.com" and comma.agreement
+
+
+def test_address_syntax_settles_nothing_but_the_forced_signs() -> None:
+    # An @ in both readings: the letter could be content.
+    both_at = vote(_r("anna@qq.com", 0.9), _rapid("anna@qqa.com"), "email", True, True)
+    assert both_at.agreement is False
+    another_letter_too = vote(_r("tiger3@qq.com", 0.9), _rapid("tigor3aqq.com"),
+                              "email", True, False)
+    assert another_letter_too.agreement is False
+    # The reading holding the @ must itself be well formed.
+    ambiguous = vote(_r("star11@qq.com", 0.9), _rapid("star11aqq.com"), "email", False, False)
+    assert ambiguous.confidence <= CONTRADICTED_CAP
+
+
+def test_a_lone_one_or_zero_opening_or_splitting_letters_is_read_as_the_letter() -> None:
+    for letters, digits in (("light_sun1@qq.com", "1ight_sun1@qq.com"),
+                            ("james_walker133@yahoo.com", "james_wa1ker133@yahoo.com"),
+                            ("green.ocean732@qq.com", "green.0cean732@qq.com"),
+                            ("tiger_cloud392@outlook.com", "tiger_c1oud392@out1ook.com")):
+        voted = vote(_r(letters, 0.9), _rapid(digits), "email", True, False)
+        assert (voted.text, voted.agreement) == (letters, True), digits
+        assert voted.candidates == (digits,)
+    # Either engine may hold the letters.
+    assert vote(_r("happy.1ight469@qq.com", 0.9), _rapid("happy.light469@qq.com"),
+                "email", False, True).text == "happy.light469@qq.com"
+
+
+def test_digits_ending_a_word_or_inside_a_number_stay_content() -> None:
+    ending = vote(_r("lilyl@qq.com", 0.9), _rapid("lily1@qq.com"), "email", True, True)
+    assert ending.agreement is False and ending.confidence <= CONTRADICTED_CAP
+    in_number = vote(_r("sun1o5@qq.com", 0.9), _rapid("sun105@qq.com"), "email", False, True)
+    assert in_number.agreement is False
+    # Any other difference leaves the split to a person.
+    mixed = vote(_r("light_sun2@qq.com", 0.9), _rapid("1ight_sun1@qq.com"), "email", True, False)
+    assert mixed.agreement is False
+
+
+def test_an_agreed_address_at_a_known_provider_is_scored_on_its_mailbox() -> None:
+    text = "snow.green979@yahoo.com"
+    unsure_domain = EngineReading("rapidocr", text, 0.9,
+                                  tuple(0.5 if i == len(text) - 5 else 0.99 for i in range(len(text))))
+    assert vote(_r(text, 0.9), unsure_domain, "email", True, True).confidence > 0.99
+    unknown = "snow.green979@yah00.cn"
+    weak_unknown = EngineReading("rapidocr", unknown, 0.9,
+                                 tuple(0.5 if i == len(unknown) - 5 else 0.99
+                                       for i in range(len(unknown))))
+    assert vote(_r(unknown, 0.9), weak_unknown, "email", True, True).confidence <= 0.875
+    unsure_mailbox = EngineReading("rapidocr", text, 0.9,
+                                   tuple(0.5 if i == 2 else 0.99 for i in range(len(text))))
+    assert vote(_r(text, 0.9), unsure_mailbox, "email", True, True).confidence <= 0.875
+
+
+def test_a_domain_one_look_alike_away_from_a_big_provider_is_malformed() -> None:
+    from extractors.fields import well_formed
+
+    for address in ("anna@outiook.com", "anna@gmall.com", "anna@yah00.com", "anna@l63.com"):
+        assert not well_formed("email", address), address
+    for address in ("anna@outlook.com", "anna@163.com", "anna@bank.com.cn", "a.b-c+d@live.com"):
+        assert well_formed("email", address), address
+    assert not well_formed("email", "anna,lee@qq.com")  # not an unquoted mailbox
+
+
+def test_a_country_code_is_one_code_whatever_its_case() -> None:
+    voted = vote(_r("cHN", 0.6), _rapid("CHN"), "country", True, True)
+    assert voted.agreement is True and voted.confidence > 0.95
+
+
+def test_a_sure_chinese_country_name_may_stand_alone_but_a_latin_code_may_not() -> None:
+    cjk = vote(_r("", 0.0), EngineReading("rapidocr", "中国", 0.99, (0.999, 0.998)),
+               "country", False, True)
+    assert cjk.text == "中国" and cjk.confidence > 0.99
+    latin = vote(_r("UK", 0.8), EngineReading("rapidocr", "LK", 0.99, (0.99, 0.99)),
+                 "country", True, True)
+    assert latin.confidence <= CONTRADICTED_CAP
+
+
+def test_forced_characters_combine_when_they_all_favour_one_reading() -> None:
+    voted = vote(_r("sun.light470@gmail.com", 0.9), _rapid("sun.1ight470ogmail.com"),
+                 "email", True, False)
+    assert (voted.text, voted.agreement) == ("sun.light470@gmail.com", True)
+    split_ways = vote(_r("sun.1ight470@gmail.com", 0.9), _rapid("sun.light470ogmail.com"),
+                      "email", False, False)
+    assert split_ways.agreement is False
+
+
+def test_dates_agree_on_their_digits_whatever_the_separators() -> None:
+    assert canonical("2006年7月18", "date") == canonical("2006年7月18日", "date")
+    assert canonical("2006.07.18", "date") == canonical("2006-07-18", "date")
+    assert canonical("2006年7月18日", "date") != canonical("2006年7月13日", "date")
+    assert canonical("2006年07月18日", "date") != canonical("2006年7月18日", "date")
+    voted = vote(_r("2006年7月18", 0.7), _rapid("2006年7月18日"), "date", True, True)
+    assert voted.agreement is True and voted.confidence > 0.95
