@@ -209,7 +209,8 @@ def test_an_agreed_but_ambiguous_mailbox_is_not_settled_by_its_domain() -> None:
 def test_look_alike_digits_touching_letters_make_a_mailbox_ambiguous() -> None:
     from extractors.fields import ambiguous_mailbox
 
-    for mailbox in ("1ight", "mi11er", "starlucky111", "peacel68", "snow.0cean", "hello2o"):
+    for mailbox in ("1ight", "mi11er", "starlucky111", "peacel68", "snow.0cean", "hello2o",
+                    "tiger.starl", "daniel", "leo"):
         assert ambiguous_mailbox(mailbox), mailbox
     for mailbox in ("lucky.peace168", "tiger13", "anna_miller69", "cloudriver5", "light_sun"):
         assert not ambiguous_mailbox(mailbox), mailbox
