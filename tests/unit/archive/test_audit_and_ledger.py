@@ -229,3 +229,18 @@ def test_an_archived_customer_carries_tier_risk_and_lifecycle(sessions, sealer) 
         # A medium rating waits for a person; the later low one activates.
         assert (stage, rating, tier) == (
             "onboarding" if risk == "medium" else "active", risk, "wealth")
+
+
+def test_audit_entries_are_indexed_by_action_and_time(database_url: str) -> None:
+    # The dashboard's windowed counts (actions per hour since a date) need it.
+    from sqlalchemy import inspect
+
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    try:
+        indexes = {ix["name"]: ix["column_names"]
+                   for ix in inspect(engine).get_indexes("audit_entries")}
+    finally:
+        engine.dispose()
+    assert indexes.get("ix_audit_entries_action_at") == ["action", "at"]
+    assert "ix_audit_entries_action" not in indexes  # its prefix serves those queries
