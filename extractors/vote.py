@@ -120,6 +120,10 @@ def vote(primary: EngineReading, second: EngineReading, field_type: str,
                    or _by_forced_characters(primary, second, primary_ok, second_ok))
         if settled is not None:
             return settled
+    if field_type == "person_name" and primary_ok:
+        spaced = _spaced_by_primary(primary, second)
+        if spaced is not None:
+            return spaced
     chosen, other = _preferred(primary, second, field_type, primary_ok, second_ok)
     chosen_ok = primary_ok if chosen is primary else second_ok
     candidates = (other.text,) if other.text else ()
@@ -128,6 +132,23 @@ def vote(primary: EngineReading, second: EngineReading, field_type: str,
         return Voted(chosen.text, round(score, 4), False, candidates)
     score = CONTRADICTED_CAP * min(1.0, sureness(chosen))
     return Voted(chosen.text, round(score, 4), False, candidates)
+
+
+def _spaced_by_primary(primary: EngineReading, second: EngineReading) -> Voted | None:
+    """A Latin name read letter for letter alike, where RapidOCR ran the
+    words together (`OLIVERPARK`) and Tesseract kept them apart (`OLIVER
+    PARK`): the letters agree, and only Tesseract says where the words
+    part. Its reading is kept when every word has at least two letters (a
+    stray one-letter piece may be a split inside a word: a person looks)."""
+    words = primary.text.split()
+    if len(words) < 2 or " " in second.text.strip() or not _LATIN.search(primary.text):
+        return None
+    if "".join(words).upper() != second.text.strip().upper():
+        return None
+    if any(len(word) < 2 for word in words):
+        return None
+    score = 1 - (1 - sureness(second)) * AGREE_DOUBT
+    return Voted(primary.text, round(score, 4), True, (second.text,))
 
 
 def _mailbox_sureness(second: EngineReading) -> float | None:

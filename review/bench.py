@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import text
 
 from archive import ledger
 from archive.ledger import Taken
@@ -79,7 +80,17 @@ def populate(ctx: ReviewContext, put: Callable[[Path], tuple[str, str]], scan: P
                 docs.append(doc.id)
                 done += 1
         progress(done)
+    _refresh_statistics(ctx)
     return docs
+
+
+def _refresh_statistics(ctx: ReviewContext) -> None:
+    """A database in service has planner statistics; a queue bulk-filled a
+    second ago does not until autovacuum gets to it, and PostgreSQL would
+    plan the queue's queries for an empty table."""
+    with ctx.sessions.begin() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("ANALYZE"))
 
 
 def _measure(client: httpx.Client, name: str, urls: list[str]) -> Figures:

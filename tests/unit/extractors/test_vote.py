@@ -52,9 +52,10 @@ def test_agreement_on_a_weak_character_scores_lower_than_a_sure_agreement() -> N
 
 
 def test_latin_names_never_stand_alone() -> None:
-    second = EngineReading("rapidocr", "JULIALIM", 0.99, (0.99,) * 8)
-    voted = vote(_r("JULIA LIM", 0.9), second, "person_name", True, True)
-    assert voted.confidence <= CONTRADICTED_CAP
+    second = EngineReading("rapidocr", "JULIA LIM", 0.99, (0.99,) * 8)
+    for tesseract in ("JULIA LIN", ""):
+        voted = vote(_r(tesseract, 0.9), second, "person_name", bool(tesseract), True)
+        assert voted.confidence <= CONTRADICTED_CAP, tesseract
 
 
 def test_well_formed_reading_wins_over_malformed() -> None:
@@ -319,3 +320,15 @@ def test_dates_agree_on_their_digits_whatever_the_separators() -> None:
     assert canonical("2006年07月18日", "date") != canonical("2006年7月18日", "date")
     voted = vote(_r("2006年7月18", 0.7), _rapid("2006年7月18日"), "date", True, True)
     assert voted.agreement is True and voted.confidence > 0.95
+
+
+def test_a_latin_name_run_together_by_rapidocr_takes_tesseracts_word_breaks() -> None:
+    second = EngineReading("rapidocr", "OLIVERPARK", 0.99, (0.99,) * 10)
+    voted = vote(_r("OLIVER PARK", 0.9), second, "person_name", True, True)
+    assert (voted.text, voted.agreement) == ("OLIVER PARK", True)
+    assert voted.confidence > 0.95
+    # Other letters, or a one-letter piece, leave it to a person.
+    assert vote(_r("OLIVER PARC", 0.9), second, "person_name",
+                True, True).confidence <= CONTRADICTED_CAP
+    assert vote(_r("OLIVE R PARK", 0.9), second, "person_name",
+                True, True).confidence <= CONTRADICTED_CAP

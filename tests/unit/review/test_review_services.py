@@ -198,6 +198,9 @@ def test_reveal_is_audited_and_the_queue_filters_and_counts(rt: Runtime, ctx: Re
         assert page.rows[0].item_id == first  # oldest first
         assert queue_page(s, QueueFilter(reason="pep_edd"), ctx.now(), 24, 50).total == 1
         assert queue_page(s, QueueFilter(channel="branch-001"), ctx.now(), 24, 50).total == 1
+        # Counts follow the other filters.
+        branch2 = queue_page(s, QueueFilter(channel="branch-002"), ctx.now(), 24, 50).counts
+        assert branch2["pep_edd"] == 1 and "low_confidence" not in branch2
 
 
 def test_the_item_view_shows_flagged_fields_first_and_masks(rt: Runtime, ctx: ReviewContext,
