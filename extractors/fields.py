@@ -298,16 +298,14 @@ def _matches(profile: OcrProfile, raw: str) -> bool:
 # mailbox, and digits that are all look-alikes (1, 0) touching a letter
 # ("1ight", "mi11er", "star111", "starl"). A person must look; "peace168" or
 # "tiger13" are fine.
-_AMBIGUOUS_LETTERS = re.compile(r"[lIoO](?=\d)|(?<=\d)[lIoO]")
+_AMBIGUOUS_LETTERS = re.compile(r"[lIoO](?=\d|$)|(?<=\d)[lIoO]")
 _DIGIT_RUN = re.compile(r"\d+")
 
 
 def ambiguous_mailbox(mailbox: str) -> bool:
-    if _AMBIGUOUS_LETTERS.search(mailbox):
-        return True
     # The end of a mailbox is where numbers usually sit, so an l or o there
-    # may be a 1 or 0 (both engines read "star1" as "starl" at 0.99).
-    if mailbox[-1:] in ("l", "I", "o", "O"):
+    # may be a 1 or 0 too (both engines read "star1" as "starl" at 0.99).
+    if _AMBIGUOUS_LETTERS.search(mailbox):
         return True
     for run in _DIGIT_RUN.finditer(mailbox):
         if set(run.group()) <= {"0", "1"}:

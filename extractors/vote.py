@@ -37,8 +37,9 @@ PREFER_SECOND = frozenset({"person_name", "chinese_text", "country", "date",
 # Where the second engine's own reading may stand when Tesseract disagrees:
 # Chinese writing, which Tesseract misreads far more often than RapidOCR and
 # where RapidOCR's weakest-character probability separated right from wrong
-# on the tuning set (a country name must also be one the rules know). Digits, dates and e-mail never stand alone: a wrong
-# digit there reads as confidently as a right one.
+# on the tuning set (a country name must also be one the rules know).
+# Digits, dates and e-mail never stand alone: a wrong digit there reads as
+# confidently as a right one.
 MAY_STAND_ALONE = frozenset({"person_name", "chinese_text", "country"})
 # The big mail providers of mainland China and abroad. When two readings
 # of an address agree on the part before the @ and differ after it only by
@@ -95,6 +96,12 @@ def canonical(text: str, field_type: str) -> str:
     return flat
 
 
+def agreed_score(weakest: float) -> float:
+    """The score of two agreeing readings, from the probability of
+    RapidOCR's weakest character that nothing else checks."""
+    return round(1 - (1 - weakest) * AGREE_DOUBT, 4)
+
+
 def sureness(reading: EngineReading) -> float:
     """The weakest character's probability when the engine gives one: a
     single unsure character is what makes a reading wrong."""
@@ -111,10 +118,10 @@ def vote(primary: EngineReading, second: EngineReading, field_type: str,
         # Same content: keep the well-formed spelling, the primary's by default.
         text = primary.text if primary_ok or not second_ok else second.text
         weakest = _mailbox_sureness(second) if field_type == "email" else None
-        score = 1 - (1 - (sureness(second) if weakest is None else weakest)) * AGREE_DOUBT
+        score = agreed_score(sureness(second) if weakest is None else weakest)
         if not (primary_ok or second_ok):
-            score *= CONTRADICTED_CAP
-        return Voted(text, round(score, 4), True, ())
+            score = round(score * CONTRADICTED_CAP, 4)
+        return Voted(text, score, True, ())
     if field_type == "email":
         settled = (_by_known_domain(primary, second, primary_ok, second_ok)
                    or _by_forced_characters(primary, second, primary_ok, second_ok))
@@ -147,8 +154,7 @@ def _spaced_by_primary(primary: EngineReading, second: EngineReading) -> Voted |
         return None
     if any(len(word) < 2 for word in words):
         return None
-    score = 1 - (1 - sureness(second)) * AGREE_DOUBT
-    return Voted(primary.text, round(score, 4), True, (second.text,))
+    return Voted(primary.text, agreed_score(sureness(second)), True, (second.text,))
 
 
 def _mailbox_sureness(second: EngineReading) -> float | None:
@@ -156,8 +162,9 @@ def _mailbox_sureness(second: EngineReading) -> float | None:
     character before the @: the domain is checked letter for letter by the
     list (a misread domain is not on it), so only the mailbox can still be
     wrong. None when the domain is not on the list."""
-    probs = _aligned_probs(second)
-    box, at, domain = canonical(second.text, "email").partition("@")
+    text = canonical(second.text, "email")
+    probs = _aligned_probs(second, text)
+    box, at, domain = text.partition("@")
     if probs is None or not at or not box or domain not in KNOWN_MAIL_DOMAINS:
         return None
     return min(probs[: len(box)])
@@ -193,8 +200,8 @@ def _by_known_domain(primary: EngineReading, second: EngineReading,
     if not (primary_ok if known[0] is primary else second_ok):
         return None
     other = second if known[0] is primary else primary
-    doubt = 1 - min(second.char_confidences[: len(b_box)])
-    return Voted(known[0].text, round(1 - doubt * AGREE_DOUBT, 4), True, (other.text,))
+    weakest = min(second.char_confidences[: len(b_box)])
+    return Voted(known[0].text, agreed_score(weakest), True, (other.text,))
 
 
 def _by_forced_characters(primary: EngineReading, second: EngineReading,
@@ -213,11 +220,9 @@ def _by_forced_characters(primary: EngineReading, second: EngineReading,
 
     The reading holding the forced characters is kept verbatim if well
     formed, scored on RapidOCR's weakest character elsewhere."""
-    probs = _aligned_probs(second)
-    if probs is None:
-        return None
     a, b = canonical(primary.text, "email"), canonical(second.text, "email")
-    if len(a) != len(b) or a == b:
+    probs = _aligned_probs(second, b)
+    if probs is None or len(a) != len(b) or a == b:
         return None
     diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
     winners = {_forced_winner(a, b, i) for i in diffs}
@@ -230,8 +235,7 @@ def _by_forced_characters(primary: EngineReading, second: EngineReading,
     if not chosen_ok:
         return None
     kept = [p for i, p in enumerate(probs) if i not in diffs]
-    doubt = 1 - min(kept, default=0.0)
-    return Voted(chosen.text, round(1 - doubt * AGREE_DOUBT, 4), True, (other.text,))
+    return Voted(chosen.text, agreed_score(min(kept, default=0.0)), True, (other.text,))
 
 
 def _forced_winner(a: str, b: str, i: int) -> str | None:
@@ -254,10 +258,9 @@ def _opens_or_splits_word(text: str, i: int) -> bool:
     return after.isalpha() and (before == "" or before.isalpha() or before in "._-")
 
 
-def _aligned_probs(second: EngineReading) -> tuple[float, ...] | None:
+def _aligned_probs(second: EngineReading, text: str) -> tuple[float, ...] | None:
     """RapidOCR's per-character probabilities, if they line up one to one
-    with the characters of its (space-free) e-mail reading."""
-    text = canonical(second.text, "email")
+    with `text`, its e-mail reading made canonical (no spaces)."""
     if not second.char_confidences or len(second.char_confidences) != len(text):
         return None
     return second.char_confidences
@@ -272,11 +275,10 @@ def sided_with_second(voted: Voted, second: EngineReading, third: EngineReading,
     share one engine and its preprocessing, so they are not independent."""
     if not third.text or canonical(third.text, field_type) != canonical(second.text, field_type):
         return voted
-    score = 1 - (1 - sureness(second)) * AGREE_DOUBT
     others = tuple(c for c in voted.candidates if c != second.text)
     if voted.text != second.text:
         others = (voted.text, *others)
-    return Voted(second.text, round(score, 4), True, others)
+    return Voted(second.text, agreed_score(sureness(second)), True, others)
 
 
 def _may_stand_alone(field_type: str, text: str) -> bool:
