@@ -45,17 +45,42 @@ class Alignment:
     score: float
 
 
-Fit = tuple[float, int, np.ndarray, np.ndarray, str]  # score, rotation, page, matrix, method
+class Orientation:
+    """One candidate upright version of the scan.
+
+    Its thumbnail is made once and reused by every score and by the
+    refinement: downscaling the full page is the costly part of each.
+    """
+
+    def __init__(self, rotation: int, image: np.ndarray) -> None:
+        self.rotation = rotation
+        self.image = image
+        self._thumbnail: tuple[float, np.ndarray] | None = None
+
+    def thumbnail(self, matrix: np.ndarray) -> tuple[float, np.ndarray]:
+        """The page scaled by q, about the thumbnails' resolution once
+        warped by `matrix` (the first fit sets q; later ones adapt to it)."""
+        if self._thumbnail is None:
+            q = min(1.0, LOW * float(np.sqrt(abs(np.linalg.det(matrix[:, :2])))))
+            small = cv2.resize(self.image, None, fx=q, fy=q, interpolation=cv2.INTER_AREA)
+            self._thumbnail = (q, small)
+        return self._thumbnail
+
+
+Fit = tuple[float, Orientation, np.ndarray, str]  # score, orientation, matrix, method
 
 
 def align_page(image: np.ndarray, template: FormTemplate) -> Alignment:
     """Warp `image` onto `template`; raise RejectedInput(not_a_form) if impossible."""
-    marks = [(rotation, candidate, _fit_by_marks(candidate, template), "marks")
-             for rotation, candidate in _orientations(image)]
+    orientations = _orientations(image)
+    marks = [(orientation, matrix, "marks")
+             for orientation, matrix in zip(orientations, _fits_by_marks(orientations, template),
+                                            strict=True)]
     best = _best_refined(marks, template)
     if best is None or best[0] < GOOD_SCORE:
-        rotation, candidate = _orientations(image)[0]
-        features = [(rotation, candidate, _fit_by_features(candidate, template), "features")]
+        # A fresh thumbnail: the marks' (failed) fit may have sized the old one wrong.
+        upright = Orientation(orientations[0].rotation, orientations[0].image)
+        features = [(upright, _fit_by_features(upright.image, template), "features")]
         fallback = _best_refined(features, template)
         if fallback is not None:
             best = _better(best, fallback)
@@ -63,14 +88,16 @@ def align_page(image: np.ndarray, template: FormTemplate) -> Alignment:
         score = "none" if best is None else f"{best[0]:.2f}"
         raise RejectedInput(f"page does not match form {template.form_id} (score {score})",
                             code="not_a_form")
-    score, rotation, candidate, matrix, method = best
-    page = cv2.warpAffine(candidate, matrix, (template.width, template.height),
+    score, orientation, matrix, method = best
+    page = cv2.warpAffine(np.ascontiguousarray(orientation.image), matrix,
+                          (template.width, template.height),
                           flags=cv2.INTER_LINEAR, borderValue=255)
-    return Alignment(page=page, matrix=matrix, rotation=rotation, method=method, score=score)
+    return Alignment(page=page, matrix=matrix, rotation=orientation.rotation, method=method,
+                     score=score)
 
 
 def _best_refined(
-    fits: list[tuple[int, np.ndarray, np.ndarray | None, str]], template: FormTemplate
+    fits: list[tuple[Orientation, np.ndarray | None, str]], template: FormTemplate
 ) -> Fit | None:
     """Score each coarse fit, then polish only those close to the best.
 
@@ -78,8 +105,8 @@ def _best_refined(
     orientation of a page scores far below the right one already before
     it, so it is rarely worth refining. Close calls are refined both.
     """
-    coarse = [(_similarity(candidate, matrix, template), rotation, candidate, matrix, method)
-              for rotation, candidate, matrix, method in fits if matrix is not None]
+    coarse = [(_similarity(orientation, matrix, template), orientation, matrix, method)
+              for orientation, matrix, method in fits if matrix is not None]
     if not coarse:
         return None
     top = max(c[0] for c in coarse)
@@ -91,38 +118,53 @@ def _best_refined(
 
 
 def _better(best: Fit | None, new: Fit) -> Fit:
-    log.debug("alignment %s rotation %d score %.3f", new[4], new[1], new[0])
+    log.debug("alignment %s rotation %d score %.3f", new[3], new[1].rotation, new[0])
     return new if best is None or new[0] > best[0] else best
 
 
-def _orientations(image: np.ndarray) -> list[tuple[int, np.ndarray]]:
-    """Candidate upright versions: landscape pages are turned a quarter first."""
+def _orientations(image: np.ndarray) -> list[Orientation]:
+    """Candidate upright versions, the second the first turned half a
+    turn: landscape pages are turned a quarter first."""
     if image.shape[1] > image.shape[0]:
-        return [(90, np.rot90(image, -1)), (270, np.rot90(image, 1))]
-    return [(0, image), (180, np.rot90(image, 2))]
+        return [Orientation(90, np.rot90(image, -1)), Orientation(270, np.rot90(image, 1))]
+    return [Orientation(0, image), Orientation(180, np.rot90(image, 2))]
 
 
 def _refined(fit: Fit, template: FormTemplate) -> Fit:
-    score, rotation, candidate, matrix, method = fit
-    refined = _refine_ecc(candidate, matrix, template)
+    score, orientation, matrix, method = fit
+    refined = _refine_ecc(orientation, matrix, template)
     if refined is not None:
-        refined_score = _similarity(candidate, refined, template)
+        refined_score = _similarity(orientation, refined, template)
         if refined_score > score:
             matrix, score = refined, refined_score
-    return score, rotation, np.ascontiguousarray(candidate), matrix, method
+    return score, orientation, matrix, method
 
 
 # --- registration marks -------------------------------------------------
 
 
-def _fit_by_marks(image: np.ndarray, template: FormTemplate) -> np.ndarray | None:
+def _fits_by_marks(
+    orientations: list[Orientation], template: FormTemplate
+) -> list[np.ndarray | None]:
+    """A fit by the corner squares for each orientation. The squares are
+    found once: the second orientation is the first turned half a turn, so
+    its squares are the same ones, their centres turned with it."""
+    if len(template.mark_centres) < 3:
+        return [None] * len(orientations)
+    upright = orientations[0].image
+    found = _find_squares(upright, template, upright.shape[1] / template.width)
+    height, width = upright.shape
+    turned = np.column_stack([width - 1 - found[:, 0], height - 1 - found[:, 1]])
+    return [_fit_to_marks(squares, upright.shape, template) for squares in (found, turned)]
+
+
+def _fit_to_marks(
+    found: np.ndarray, shape: tuple[int, ...], template: FormTemplate
+) -> np.ndarray | None:
     """Affine from found corner squares to their layout centres (>= 3 needed)."""
     targets = template.mark_centres
-    if len(targets) < 3:
-        return None
-    scale = image.shape[1] / template.width
-    found = _find_squares(image, template, scale)
-    pairs = [(src, dst) for src, dst in zip(_assign(found, targets * scale, image.shape),
+    scale = shape[1] / template.width
+    pairs = [(src, dst) for src, dst in zip(_assign(found, targets * scale, shape),
                                             targets, strict=True) if src is not None]
     if len(pairs) < 3:
         return None
@@ -137,20 +179,17 @@ def _find_squares(image: np.ndarray, template: FormTemplate, scale: float) -> np
     factor = 0.5  # half resolution is plenty to find 60-px squares
     small = cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
     _, binary = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    count, _, stats, centroids = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    _, _, stats, centroids = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    x, y, w, h, area = (stats[1:, i].astype(np.float64) for i in range(5))
     expected = side * factor
-    keep: list[tuple[float, float]] = []
     height, width = small.shape
-    for i in range(1, count):
-        x, y, w, h, area = (int(v) for v in stats[i])
-        if not (0.6 * expected <= w <= 1.6 * expected and 0.6 * expected <= h <= 1.6 * expected):
-            continue
-        if x == 0 or y == 0 or x + w >= width or y + h >= height:
-            continue  # cut by the page edge: its centre would be wrong
-        if area / (w * h) < 0.8 or not 0.75 <= w / h <= 1.33:
-            continue
-        keep.append((centroids[i][0] / factor, centroids[i][1] / factor))
-    return np.array(keep, dtype=np.float32).reshape(-1, 2)
+    sized = ((0.6 * expected <= w) & (w <= 1.6 * expected)
+             & (0.6 * expected <= h) & (h <= 1.6 * expected))
+    # A square cut by the page edge would have its centre in the wrong place.
+    inside = (x > 0) & (y > 0) & (x + w < width) & (y + h < height)
+    solid = (area / (w * h) >= 0.8) & (0.75 * h <= w) & (w <= 1.33 * h)
+    keep = centroids[1:][sized & inside & solid] / factor
+    return keep.astype(np.float32).reshape(-1, 2)
 
 
 def _assign(
@@ -240,26 +279,25 @@ def _blank_low(template: FormTemplate) -> np.ndarray:
     return cv2.GaussianBlur(small, (5, 5), 0).astype(np.float32)
 
 
-def _to_low(image: np.ndarray, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Downscale `image` to about thumbnail resolution and adapt `matrix`."""
-    q = min(1.0, LOW * float(np.sqrt(abs(np.linalg.det(matrix[:, :2])))))
-    small = cv2.resize(image, None, fx=q, fy=q, interpolation=cv2.INTER_AREA)
+def _to_low(orientation: Orientation, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The orientation's thumbnail and `matrix` adapted to it."""
+    q, small = orientation.thumbnail(matrix)
     low = matrix.copy()
     low[:, :2] *= LOW / q
     low[:, 2] *= LOW
     return small, low
 
 
-def _warp_low(image: np.ndarray, matrix: np.ndarray, template: FormTemplate) -> np.ndarray:
-    small, low = _to_low(image, matrix)
+def _warp_low(orientation: Orientation, matrix: np.ndarray, template: FormTemplate) -> np.ndarray:
+    small, low = _to_low(orientation, matrix)
     size = (_blank_low(template).shape[1], _blank_low(template).shape[0])
     warped = cv2.warpAffine(small, low, size, flags=cv2.INTER_LINEAR, borderValue=255)
     return cv2.GaussianBlur(warped, (5, 5), 0).astype(np.float32)
 
 
-def _similarity(image: np.ndarray, matrix: np.ndarray, template: FormTemplate) -> float:
+def _similarity(orientation: Orientation, matrix: np.ndarray, template: FormTemplate) -> float:
     """Normalised cross-correlation of the warped page with the blank."""
-    a = _warp_low(image, matrix, template)
+    a = _warp_low(orientation, matrix, template)
     b = _blank_low(template)
     a = a - a.mean()
     b = b - b.mean()
@@ -267,9 +305,11 @@ def _similarity(image: np.ndarray, matrix: np.ndarray, template: FormTemplate) -
     return float((a * b).sum() / denom) if denom > 0 else 0.0
 
 
-def _refine_ecc(image: np.ndarray, matrix: np.ndarray, template: FormTemplate) -> np.ndarray | None:
+def _refine_ecc(
+    orientation: Orientation, matrix: np.ndarray, template: FormTemplate
+) -> np.ndarray | None:
     """Polish a coarse fit by intensity alignment on thumbnails (ECC)."""
-    small, low = _to_low(image, matrix)
+    small, low = _to_low(orientation, matrix)
     inverse = cv2.invertAffineTransform(low).astype(np.float32)
     criteria = (cv2.TERM_CRITERIA_COUNT | cv2.TERM_CRITERIA_EPS, ECC_ITERATIONS, ECC_EPSILON)
     try:
@@ -277,7 +317,7 @@ def _refine_ecc(image: np.ndarray, matrix: np.ndarray, template: FormTemplate) -
                                        inverse, cv2.MOTION_AFFINE, criteria, None, 5)
     except cv2.error:
         return None
-    q = small.shape[1] / image.shape[1]
+    q = small.shape[1] / orientation.image.shape[1]
     refined = cv2.invertAffineTransform(warp).astype(np.float64)
     refined[:, :2] *= q / LOW
     refined[:, 2] /= LOW

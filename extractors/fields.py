@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from extractors.engines import as_engines
-from extractors.ink import added_ink, crop, ocr_ready, text_ink
+from extractors.ink import ZoneText, added_ink, crop, ocr_ready, zone_text
 from extractors.ocr import OcrEngine, OcrResult
 from extractors.second import second_opinion
 from extractors.template import FieldSpec
@@ -112,12 +112,10 @@ def read_text(
 ) -> FieldReading:
     """OCR the ink added to a text or comb zone (whole comb row in one call)."""
     zone = spec.zone
-    page_crop, blank_crop = crop(page, zone), crop(blank, zone)
-    ink = text_ink(page_crop, blank_crop)
-    if int(ink.sum()) < EMPTY_INK_PX:
-        return FieldReading(spec.key, spec.kind, None, empty_confidence(int(ink.sum())),
-                            box=zone)
-    image = ocr_ready(page_crop, ink, blank_crop=blank_crop)
+    text = zone_text(crop(page, zone), crop(blank, zone))
+    if text.pixels < EMPTY_INK_PX:
+        return FieldReading(spec.key, spec.kind, None, empty_confidence(text.pixels), box=zone)
+    image = ocr_ready(text)
     engines = as_engines(engine)
     confidence, raw, others = _read_with_profiles(image, spec)(engines.primary)
     reading = FieldReading(spec.key, spec.kind, raw or None, confidence if raw else 0.0,
@@ -179,14 +177,14 @@ def read_comb(
     # Cell borders survive blank subtraction when registration is a few px
     # off; characters sit in the middle, so reading inside the border is safe.
     inner = [_shrink(cell, CELL_INSET_PX) for cell in spec.cells]
-    ink = [_cell_ink(page, blank, cell) for cell in inner]
-    inked = [cell for cell, px in zip(inner, ink, strict=True) if px >= EMPTY_INK_PX // 4]
+    texts = [zone_text(crop(page, cell), crop(blank, cell)) for cell in inner]
+    inked = [text for text in texts if text.pixels >= EMPTY_INK_PX // 4]
     if not inked:
-        return FieldReading(spec.key, spec.kind, None, empty_confidence(4 * max(ink)),
-                            box=spec.zone)
+        return FieldReading(spec.key, spec.kind, None,
+                            empty_confidence(4 * max(t.pixels for t in texts)), box=spec.zone)
     engines = as_engines(engine)
-    image = _packed_image(page, blank, inked)
-    reading = _read_comb_primary(page, blank, inked, image, spec, engines.primary)
+    image = _packed_image(inked)
+    reading = _read_comb_primary(inked, image, spec, engines.primary)
     # A comb holds one character per inked cell: a reading of another
     # length cannot be right, whichever engine made it.
     fits = len(inked)
@@ -195,15 +193,14 @@ def read_comb(
 
 
 def _read_comb_primary(
-    page: np.ndarray, blank: np.ndarray, inked: list[tuple[int, int, int, int]],
-    image: np.ndarray, spec: FieldSpec, engine: OcrEngine,
+    inked: list[ZoneText], image: np.ndarray, spec: FieldSpec, engine: OcrEngine,
 ) -> FieldReading:
     row = _read_packed(image, spec, engine)
     profile = PROFILES.get(spec.type, DEFAULT_PROFILE)
     fitting = _fit_to_cells(row, len(inked), profile)
     if fitting is not None:
         return fitting
-    results = [_read_cell(page, blank, cell, engine, profile) for cell in inked]
+    results = [_read_cell(cell, engine, profile) for cell in inked]
     raw = "".join(r.text for r in results)
     confidence = min((r.confidence for r in results), default=0.0)
     candidates = (row.raw,) if row.raw else ()
@@ -247,16 +244,10 @@ def _read_packed(image: np.ndarray, spec: FieldSpec, engine: OcrEngine) -> Field
                         candidates=reading[2], box=spec.zone)
 
 
-def _packed_image(
-    page: np.ndarray, blank: np.ndarray, cells: list[tuple[int, int, int, int]]
-) -> np.ndarray:
+def _packed_image(cells: list[ZoneText]) -> np.ndarray:
     """Cells' ink packed side by side with even gaps: Tesseract drops
     characters when they sit as far apart as the comb's cells do."""
-    pieces = []
-    for cell in cells:
-        page_crop, blank_crop = crop(page, cell), crop(blank, cell)
-        pieces.append(ocr_ready(page_crop, text_ink(page_crop, blank_crop), pad=0,
-                                blank_crop=blank_crop))
+    pieces = [ocr_ready(cell, pad=0) for cell in cells]
     height = max(p.shape[0] for p in pieces)
     gap = np.full((height, max(8, height // 4)), 255, np.uint8)
     row: list[np.ndarray] = []
@@ -272,18 +263,9 @@ def _shrink(box: tuple[int, int, int, int], inset: int) -> tuple[int, int, int, 
     return (box[0] + inset, box[1] + inset, box[2] - inset, box[3] - inset)
 
 
-def _cell_ink(page: np.ndarray, blank: np.ndarray, cell: tuple[int, int, int, int]) -> int:
-    return int(text_ink(crop(page, cell), crop(blank, cell)).sum())
-
-
-def _read_cell(
-    page: np.ndarray, blank: np.ndarray, cell: tuple[int, int, int, int],
-    engine: OcrEngine, profile: OcrProfile,
-) -> OcrResult:
-    page_crop, blank_crop = crop(page, cell), crop(blank, cell)
-    result = engine.read_text(ocr_ready(page_crop, text_ink(page_crop, blank_crop),
-                                        blank_crop=blank_crop),
-                              lang=profile.lang, psm=10, whitelist=profile.whitelist)
+def _read_cell(cell: ZoneText, engine: OcrEngine, profile: OcrProfile) -> OcrResult:
+    result = engine.read_text(ocr_ready(cell), lang=profile.lang, psm=10,
+                              whitelist=profile.whitelist)
     text = "".join(result.text.split())
     # A cell holds exactly one character; anything else is a misread.
     return OcrResult(text[:1], result.confidence if len(text) == 1 else result.confidence / 2)

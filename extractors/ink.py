@@ -7,6 +7,8 @@ way for text, ticks and signatures.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 
@@ -54,7 +56,25 @@ def added_ink(page_crop: np.ndarray, blank_crop: np.ndarray) -> np.ndarray:
     return drop_specks(ink)
 
 
-def text_ink(page_crop: np.ndarray, blank_crop: np.ndarray) -> np.ndarray:
+@dataclass(frozen=True)
+class ZoneText:
+    """The writing added to one zone, and what it was found in.
+
+    Computed once per zone: the paper normalisation behind it is the
+    costliest step of a field's image work, and both the ink mask and the
+    OCR image need it.
+    """
+
+    ink: np.ndarray  # bool mask of added writing
+    norm: np.ndarray  # the zone, paper-normalised
+    free: np.ndarray  # where the blank has no print (grown for misregistration)
+
+    @property
+    def pixels(self) -> int:
+        return int(self.ink.sum())
+
+
+def zone_text(page_crop: np.ndarray, blank_crop: np.ndarray) -> ZoneText:
     """Like `added_ink`, but for writing that may be faint.
 
     A light or grey-inked value on a noisy, low-contrast scan stays above
@@ -66,15 +86,21 @@ def text_ink(page_crop: np.ndarray, blank_crop: np.ndarray) -> np.ndarray:
     and signatures keep the fixed cut: there a stray grey speck must not
     count as a mark.
     """
-    norm = cv2.GaussianBlur(paper_normalised(page_crop), (3, 3), 0)
+    norm = paper_normalised(page_crop)
+    blurred = cv2.GaussianBlur(norm, (3, 3), 0)
     free = ~printed_mask(blank_crop)
     cut = 255 * INK_RATIO
     if free.any():
-        darkest = float(np.percentile(norm[free], FAINT_PERCENTILE))
+        darkest = float(np.percentile(blurred[free], FAINT_PERCENTILE))
         if darkest < 255 * FAINT_CONTRAST:
             reach = darkest + FAINT_REACH * (255 - darkest)
             cut = max(cut, min(255 * FAINT_MAX_RATIO, reach))
-    return drop_specks((norm < cut) & free)
+    return ZoneText(drop_specks((blurred < cut) & free), norm, free)
+
+
+def text_ink(page_crop: np.ndarray, blank_crop: np.ndarray) -> np.ndarray:
+    """The mask of `zone_text`."""
+    return zone_text(page_crop, blank_crop).ink
 
 
 def drop_specks(mask: np.ndarray, min_px: int = MIN_SPECK_PX) -> np.ndarray:
@@ -91,27 +117,22 @@ def ink_bbox(mask: np.ndarray) -> Box | None:
     return (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
 
 
-def ocr_ready(
-    page_crop: np.ndarray, ink: np.ndarray, pad: int = 16, blank_crop: np.ndarray | None = None,
-) -> np.ndarray:
+def ocr_ready(zone: ZoneText, pad: int = 16) -> np.ndarray:
     """Black-on-white image of just the added ink, trimmed, with a margin.
 
     Tesseract reads best from clean dark strokes on white with some border;
     keeping the normalised grey values (not a hard binary) preserves
-    anti-aliased edges of small characters. Given the blank, the margin
-    kept around the ink is wider (thin, light strokes such as the diagonal
-    of a serif 4 fall outside the ink mask on blurred scans) but never
-    brings printed lines back.
+    anti-aliased edges of small characters. The margin kept around the ink
+    is wider than the mask (thin, light strokes such as the diagonal of a
+    serif 4 fall outside it on blurred scans) but never brings printed
+    lines back.
     """
-    box = ink_bbox(ink)
+    box = ink_bbox(zone.ink)
     if box is None:
         return np.full((pad * 2, pad * 2), 255, np.uint8)
-    norm = paper_normalised(page_crop)
-    grow = 3 if blank_crop is None else 5
-    keep = cv2.dilate(ink.astype(np.uint8), np.ones((grow, grow), np.uint8)).astype(bool)
-    if blank_crop is not None:
-        keep &= ~printed_mask(blank_crop)
-    clean = np.where(keep, norm, 255).astype(np.uint8)
+    keep = cv2.dilate(zone.ink.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    keep &= zone.free
+    clean = np.where(keep, zone.norm, 255).astype(np.uint8)
     x0, y0, x1, y1 = box
     return cv2.copyMakeBorder(clean[y0:y1, x0:x1], pad, pad, pad, pad,
                               cv2.BORDER_CONSTANT, value=255)

@@ -25,6 +25,7 @@ RENDER_DPI = 300
 # A page with fewer extractable characters than this is treated as a scan
 # that merely carries a stray text object (e.g. a scanner's footer stamp).
 MIN_TEXT_CHARS = 20
+EXIF_ORIENTATION = 0x0112  # the EXIF tag that says how the camera was held
 
 _MAGIC: tuple[tuple[bytes, FileType], ...] = (
     (b"\x89PNG\r\n\x1a\n", "png"),
@@ -121,12 +122,14 @@ def _load_raster(data: bytes, file_type: FileType, limits: LoadLimits) -> Loaded
 
 def _to_gray(im: Image.Image) -> np.ndarray:
     im.load()  # forces a full decode so truncated files fail here
-    upright = ImageOps.exif_transpose(im) or im
+    # Pillow copies the whole page even when nothing needs turning.
+    upright = im if im.getexif().get(EXIF_ORIENTATION, 1) == 1 else ImageOps.exif_transpose(im)
     transparent = upright.mode == "P" and "transparency" in upright.info
     if upright.mode in ("RGBA", "LA", "PA") or transparent:
         background = Image.new("RGBA", upright.size, (255, 255, 255, 255))
         upright = Image.alpha_composite(background, upright.convert("RGBA"))
-    return np.asarray(upright.convert("L"), dtype=np.uint8).copy()
+    gray = upright if upright.mode == "L" else upright.convert("L")
+    return np.array(gray, dtype=np.uint8)  # writable, unlike np.asarray of an image
 
 
 def _dpi_of(im: Image.Image) -> float | None:
