@@ -107,6 +107,10 @@ def _load_raster(data: bytes, file_type: FileType, limits: LoadLimits) -> Loaded
                     raise RejectedInput(f"{pages} pages, limit {limits.max_pages}",
                                         code="too_many_pages")
                 im.seek(0)
+                if im.format == "JPEG":
+                    # Decode straight to grey (the JPEG's own luma): the colour
+                    # page would be three times the memory and time.
+                    im.draft("L", im.size)
                 dpi = _dpi_of(im)
                 gray = _to_gray(im)
     except RejectedInput:

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from PIL import Image
 
 from config.errors import ConfigurationError, TransientFailure
 from extractors.ocr import OcrResult, result_from_data
@@ -69,7 +68,11 @@ class TesseractApiEngine:
         # Set on every call, empty included: a whitelist left over from the
         # previous field would silently censor this one.
         api.SetVariable("tessedit_char_whitelist", whitelist or "")
-        api.SetImage(Image.fromarray(image))
+        pixels = np.ascontiguousarray(image, dtype=np.uint8)
+        # Raw bytes: SetImage would encode the array as a BMP first.
+        depth = 1 if pixels.ndim == 2 else pixels.shape[2]
+        api.SetImageBytes(pixels.tobytes(), pixels.shape[1], pixels.shape[0], depth,
+                          pixels.shape[1] * depth)
         try:
             if not api.Recognize(timeout=int(self._settings.timeout_s * 1000)):
                 raise TransientFailure(
