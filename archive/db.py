@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive import checkpoint
 from archive.audit import HEAD_KEY, KEY_INFO
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -77,6 +78,10 @@ def _checkpoint_on_commit(factory: sessionmaker[Session], path: Path) -> None:
 
 
 def alembic_config(url: str) -> Config:
+    # Imported here: worker processes only read and write the schema, and
+    # Alembic would add ~11 MB to each of them.
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -86,4 +91,6 @@ def alembic_config(url: str) -> Config:
 def upgrade(url: str, revision: str = "heads") -> None:
     """Bring the schema up to `revision` (`dossier db upgrade`). "heads":
     independent branches of migrations (one per feature) all apply."""
+    from alembic import command
+
     command.upgrade(alembic_config(url), revision)

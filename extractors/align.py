@@ -147,15 +147,16 @@ def _fits_by_marks(
     orientations: list[Orientation], template: FormTemplate
 ) -> list[np.ndarray | None]:
     """A fit by the corner squares for each orientation. The squares are
-    found once: the second orientation is the first turned half a turn, so
-    its squares are the same ones, their centres turned with it."""
+    looked for in each orientation's own pixels: on a rough scan a square
+    can pass the shape test on one half-resolution grid and not the other."""
     if len(template.mark_centres) < 3:
         return [None] * len(orientations)
-    upright = orientations[0].image
-    found = _find_squares(upright, template, upright.shape[1] / template.width)
-    height, width = upright.shape
-    turned = np.column_stack([width - 1 - found[:, 0], height - 1 - found[:, 1]])
-    return [_fit_to_marks(squares, upright.shape, template) for squares in (found, turned)]
+    fits = []
+    for orientation in orientations:
+        image = orientation.image
+        found = _find_squares(image, template, image.shape[1] / template.width)
+        fits.append(_fit_to_marks(found, image.shape, template))
+    return fits
 
 
 def _fit_to_marks(

@@ -57,9 +57,10 @@ class LoadedDocument:
     data: bytes = b""
 
 
-def load_document(path: Path, limits: LoadLimits) -> LoadedDocument:
-    """Read `path`; raise RejectedInput when it cannot be a processable form."""
-    data = _read_bytes(path, limits)
+def load_document(source: Path | bytes, limits: LoadLimits) -> LoadedDocument:
+    """Read `source` (a file, or its bytes already in memory); raise
+    RejectedInput when it cannot be a processable form."""
+    data = _read_bytes(source, limits) if isinstance(source, Path) else _checked(source, limits)
     file_type = sniff(data[:16])
     if file_type == "pdf":
         return _load_pdf(data, limits)
@@ -87,6 +88,11 @@ def _read_bytes(path: Path, limits: LoadLimits) -> bytes:
         data = path.read_bytes()
     except OSError as e:
         raise RejectedInput(f"cannot read file: {e}", code="unreadable") from e
+    return _checked(data, limits)
+
+
+def _checked(data: bytes, limits: LoadLimits) -> bytes:
+    check_size(len(data), limits)
     if not data:
         raise RejectedInput("file is empty", code="empty_file")
     return data

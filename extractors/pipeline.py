@@ -21,14 +21,16 @@ log = logging.getLogger(__name__)
 
 
 def extract(
-    path: Path, template: FormTemplate, engine: OcrEngine, limits: LoadLimits | None = None
+    source: Path | bytes, template: FormTemplate, engine: OcrEngine,
+    limits: LoadLimits | None = None,
 ) -> Extraction:
-    """Read every field of `template` from the document at `path`.
+    """Read every field of `template` from the document at `source` (a
+    path, or the file's bytes: the workers never write a decrypted copy).
 
     Raises RejectedInput when the file is not a readable instance of the form;
     TransientFailure / ConfigurationError come from the OCR engine.
     """
-    document = load_document(path, limits or LoadLimits())
+    document = load_document(source, limits or LoadLimits())
     if document.kind == "digital":
         return _extract_digital(document, template)
     return _extract_scan(document, template, engine)

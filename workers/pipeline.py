@@ -57,13 +57,15 @@ def process_document(rt: Runtime, document_id: str) -> Outcome:
         check_size(claimed.size, rt.limits)  # before decrypting a file we would refuse
     except RejectedInput as exc:
         return _quarantine(rt, claimed, exc, plain=None)
-    with (deadline.within(rt.settings.limits.seconds_per_document),
-          rt.store.plaintext(claimed.store_key) as path):
+    with deadline.within(rt.settings.limits.seconds_per_document):
+        # Decrypted in memory only: no plain copy of a customer's form is
+        # ever written to disk for reading it.
+        content = rt.store.read_bytes(claimed.store_key)
         try:
             with metrics.timed("extract"):
-                extraction = _extract_known_form(rt, path, form)
+                extraction = _extract_known_form(rt, content, form)
         except RejectedInput as exc:
-            return _quarantine(rt, claimed, exc, plain=path)
+            return _quarantine(rt, claimed, exc, plain=content)
     with metrics.timed("validate"):
         decision = decide(extraction, form.policy, rt.today())
     with metrics.timed("store"):
@@ -81,11 +83,11 @@ def evaluate(rt: Runtime, path: Path, form: Form | None = None) -> tuple[Extract
     return extraction, decide(extraction, form.policy, rt.today())
 
 
-def _extract_known_form(rt: Runtime, path: Path, form: Form) -> Extraction:
+def _extract_known_form(rt: Runtime, source: Path | bytes, form: Form) -> Extraction:
     """Extract, and refuse a digital PDF that carries none of the form's
     markers: a form of another type would otherwise reach review as a
     page of empty fields. (Scans of other forms fail alignment already.)"""
-    extraction = extract(path, form.template, rt.ocr, rt.limits)
+    extraction = extract(source, form.template, rt.ocr, rt.limits)
     markers = form.template.markers
     if extraction.source_kind == "digital" and markers and not any(
         m in extraction.text for m in markers
@@ -115,7 +117,7 @@ def _post(rt: Runtime, claimed: _Claimed, extraction: Extraction, decision: Deci
 
 
 def _quarantine(
-    rt: Runtime, claimed: _Claimed, exc: RejectedInput, *, plain: Path | None
+    rt: Runtime, claimed: _Claimed, exc: RejectedInput, *, plain: bytes | None
 ) -> Outcome:
     """Record the rejection and leave the operator a copy with its reason:
     the decrypted file (`plain`) when it was read, else the store's path."""
@@ -129,9 +131,9 @@ def _quarantine(
                   f"fixed: dossier quarantine release {claimed.document_id}")
         # The operator needs to open the file: the quarantine copy is plain.
         # One too big to read was never decrypted: the note names the store file.
-        source = plain if plain is not None else rt.store.path(claimed.store_key)
-        quarantine.place(rt.settings.quarantine_dir, claimed.channel, claimed.name, source,
-                         reason=reason, move=False, copy_limit=rt.settings.limits.max_bytes)
+        quarantine.place(rt.settings.quarantine_dir, claimed.channel, claimed.name,
+                         rt.store.path(claimed.store_key), reason=reason, move=False,
+                         copy_limit=rt.settings.limits.max_bytes, content=plain)
     return _quarantined_logged(claimed, exc)
 
 

@@ -27,18 +27,23 @@ def safe_name(name: str) -> str:
 
 def place(
     quarantine_dir: Path, channel: str, name: str, source: Path, *, reason: str, move: bool,
-    copy_limit: int | None = None,
+    copy_limit: int | None = None, content: bytes | None = None,
 ) -> Path:
     """Copy (or move) `source` into quarantine with a reason file beside it.
 
     With `copy_limit`, a larger source is not copied (it stays where it is,
-    e.g. in the store) and the reason file says so.
+    e.g. in the store) and the reason file says so. With `content` (the
+    file as read, e.g. decrypted from the store), that is what is kept.
     """
     folder = quarantine_dir / safe_name(channel)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
     target = folder / f"{stamp}-{safe_name(name)}"
-    note = _set_aside(source, target, move=move, copy_limit=copy_limit)
+    if content is not None:
+        target.write_bytes(content)
+        note = ""
+    else:
+        note = _set_aside(source, target, move=move, copy_limit=copy_limit)
     text = reason + "\n" + (note + "\n" if note else "")
     target.with_name(target.name + ".reason.txt").write_text(text, encoding="utf-8")
     return target

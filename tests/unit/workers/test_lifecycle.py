@@ -154,3 +154,26 @@ def test_the_same_file_dropped_twice_is_one_document(
         from archive import ledger
 
         assert ledger.status(s)["duplicates"] == 1
+
+
+def test_a_document_is_read_and_quarantined_without_a_decrypted_copy_on_disk(
+    rig_factory, generated: dict[str, Path], tmp_path: Path,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rig = rig_factory(FakeOcrEngine())
+
+    def refuse(key: str) -> None:
+        raise AssertionError("the worker wrote a decrypted copy of a stored file to disk")
+
+    monkeypatch.setattr(rig.rt.store, "plaintext", refuse)
+    good = rig.take(generated["digital"])
+    junk = tmp_path / "scan.jpg"
+    junk.write_bytes(b"\xff\xd8\xff\xe0 truncated jpeg")
+    bad = rig.take(junk)
+    rig.run()
+    assert rig.state(good) in ("archived", "review")
+    assert rig.state(bad) == "quarantined"
+    kept = [p for p in (rig.rt.settings.quarantine_dir / "branch-001").iterdir()
+            if not p.name.endswith(".reason.txt")]
+    # The operator's copy is the file as it was dropped, not the stored ciphertext.
+    assert [p.read_bytes() for p in kept] == [junk.read_bytes()]
