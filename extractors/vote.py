@@ -216,26 +216,51 @@ def _by_forced_characters(primary: EngineReading, second: EngineReading,
       of letters (`1ight`, `wa1ker`, `c1oud`) against l or o. Handwriting
       makes both engines trade l for 1 and o for 0, while digits in real
       addresses come as numbers, mostly at the end; a lone digit ending a
-      word (`lily1@`) or within a number is content and never settled so.
+      word (`lily1@`) or within a number is content and never settled so;
+    - by the list of big providers: after the @, look-alikes only, and one
+      reading's domain is on the list (`foxmail.com` against `foxmai1.com`).
 
     The reading holding the forced characters is kept verbatim if well
-    formed, scored on RapidOCR's weakest character elsewhere."""
+    formed, scored on RapidOCR's weakest character elsewhere (in the
+    mailbox only when its domain is a big provider's, as for agreement)."""
     a, b = canonical(primary.text, "email"), canonical(second.text, "email")
     probs = _aligned_probs(second, b)
     if probs is None or len(a) != len(b) or a == b:
         return None
     diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-    winners = {_forced_winner(a, b, i) for i in diffs}
+    at = _shared_at(a, b)
+    by_domain = _known_domain_winner(a[at + 1:], b[at + 1:]) if at is not None else None
+    winners = {_forced_winner(a, b, i) or (by_domain if at is not None and i > at else None)
+               for i in diffs}
     if winners == {"a"}:
-        chosen, chosen_ok, other = primary, primary_ok, second
+        chosen, chosen_ok, other, text = primary, primary_ok, second, a
     elif winners == {"b"}:
-        chosen, chosen_ok, other = second, second_ok, primary
+        chosen, chosen_ok, other, text = second, second_ok, primary, b
     else:
         return None
     if not chosen_ok:
         return None
-    kept = [p for i, p in enumerate(probs) if i not in diffs]
+    box, _, domain = text.partition("@")
+    judged = range(len(box)) if domain in KNOWN_MAIL_DOMAINS else range(len(text))
+    kept = [probs[i] for i in judged if i not in diffs]
     return Voted(chosen.text, agreed_score(min(kept, default=0.0)), True, (other.text,))
+
+
+def _shared_at(a: str, b: str) -> int | None:
+    """Where the @ of two equally long readings is: in both at one place, or
+    in one of them only (the other read it as a letter)."""
+    places = {text.index("@") for text in (a, b) if "@" in text}
+    return places.pop() if len(places) == 1 else None
+
+
+def _known_domain_winner(a_domain: str, b_domain: str) -> str | None:
+    """"a" or "b" when the two domains differ by look-alikes only and just
+    that one is a big provider's."""
+    if a_domain.translate(_LOOKALIKES) != b_domain.translate(_LOOKALIKES):
+        return None
+    known = [name for name, domain in (("a", a_domain), ("b", b_domain))
+             if domain in KNOWN_MAIL_DOMAINS]
+    return known[0] if len(known) == 1 else None
 
 
 def _forced_winner(a: str, b: str, i: int) -> str | None:

@@ -332,3 +332,20 @@ def test_a_latin_name_run_together_by_rapidocr_takes_tesseracts_word_breaks() ->
                 True, True).confidence <= CONTRADICTED_CAP
     assert vote(_r("OLIVE R PARK", 0.9), second, "person_name",
                 True, True).confidence <= CONTRADICTED_CAP
+
+
+def test_a_big_providers_domain_joins_the_forced_characters_of_the_mailbox() -> None:
+    # RapidOCR trades l for 1 in the mailbox and in the domain alike.
+    for letters, digits in (("bluemoon238@foxmail.com", "b1uemoon238@foxmai1.com"),
+                            ("sunriver234@foxmail.com", "sunriver234ofoxmai1.com")):
+        voted = vote(_r(letters, 0.9), _rapid(digits), "email", True, False)
+        assert (voted.text, voted.agreement) == (letters, True), digits
+        assert voted.confidence > 0.95
+    # The @ favours one reading and the domain the other: neither is right.
+    torn = vote(_r("greentiger628egmail.com", 0.9), _rapid("greentiger628@gmai1.com"),
+                "email", False, False)
+    assert torn.agreement is False and torn.confidence <= CONTRADICTED_CAP
+    # A domain off the list settles nothing, even when the mailbox is forced.
+    unknown = vote(_r("bluemoon@examp1e.cn", 0.9), _rapid("b1uemoon@example.cn"),
+                   "email", True, True)
+    assert unknown.agreement is False
