@@ -89,8 +89,9 @@ def canonical(text: str, field_type: str) -> str:
         return flat.upper()  # CHN and chn are one code
     if field_type in ("date", "date_or_longterm"):
         # The digits are the date; which separator, and whether the 日 that
-        # closes it was seen, are not (2006年7月18 is 2006年7月18日).
-        return re.sub(r"[年月/.]", "-", flat).removesuffix("日")
+        # closes it was seen, are not (2006年7月18 is 2006年7月18日). A comma
+        # is a dot misread: no date style writes one.
+        return re.sub(r"[年月/.,]", "-", flat).removesuffix("日")
     if field_type == "mobile":
         return re.sub(r"[-()+]", "", flat)
     return flat

@@ -320,6 +320,10 @@ def test_dates_agree_on_their_digits_whatever_the_separators() -> None:
     assert canonical("2006年07月18日", "date") != canonical("2006年7月18日", "date")
     voted = vote(_r("2006年7月18", 0.7), _rapid("2006年7月18日"), "date", True, True)
     assert voted.agreement is True and voted.confidence > 0.95
+    # A comma for a dot is a misread separator; the well-formed reading is kept.
+    comma = vote(_r("2044.08.19", 0.7), _rapid("2044,08.19"), "date", True, False)
+    assert (comma.text, comma.agreement) == ("2044.08.19", True)
+    assert canonical("2044,08.19", "date") != canonical("2044,08.18", "date")
 
 
 def test_a_latin_name_run_together_by_rapidocr_takes_tesseracts_word_breaks() -> None:
