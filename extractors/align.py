@@ -73,9 +73,10 @@ Fit = tuple[float, Orientation, np.ndarray, str]  # score, orientation, matrix, 
 def align_page(image: np.ndarray, template: FormTemplate) -> Alignment:
     """Warp `image` onto `template`; raise RejectedInput(not_a_form) if impossible."""
     orientations = _orientations(image)
-    marks = [(orientation, matrix, "marks")
-             for orientation, matrix in zip(orientations, _fits_by_marks(orientations, template),
-                                            strict=True)]
+    # Squares are looked for in each orientation's own pixels: on a rough
+    # scan one can pass the shape test on one half-resolution grid only.
+    marks = [(orientation, _fit_by_marks(orientation.image, template), "marks")
+             for orientation in orientations]
     best = _best_refined(marks, template)
     if best is None or best[0] < GOOD_SCORE:
         # A fresh thumbnail: the marks' (failed) fit may have sized the old one wrong.
@@ -143,29 +144,14 @@ def _refined(fit: Fit, template: FormTemplate) -> Fit:
 # --- registration marks -------------------------------------------------
 
 
-def _fits_by_marks(
-    orientations: list[Orientation], template: FormTemplate
-) -> list[np.ndarray | None]:
-    """A fit by the corner squares for each orientation. The squares are
-    looked for in each orientation's own pixels: on a rough scan a square
-    can pass the shape test on one half-resolution grid and not the other."""
-    if len(template.mark_centres) < 3:
-        return [None] * len(orientations)
-    fits = []
-    for orientation in orientations:
-        image = orientation.image
-        found = _find_squares(image, template, image.shape[1] / template.width)
-        fits.append(_fit_to_marks(found, image.shape, template))
-    return fits
-
-
-def _fit_to_marks(
-    found: np.ndarray, shape: tuple[int, ...], template: FormTemplate
-) -> np.ndarray | None:
+def _fit_by_marks(image: np.ndarray, template: FormTemplate) -> np.ndarray | None:
     """Affine from found corner squares to their layout centres (>= 3 needed)."""
     targets = template.mark_centres
-    scale = shape[1] / template.width
-    pairs = [(src, dst) for src, dst in zip(_assign(found, targets * scale, shape),
+    if len(targets) < 3:
+        return None
+    scale = image.shape[1] / template.width
+    found = _find_squares(image, template, scale)
+    pairs = [(src, dst) for src, dst in zip(_assign(found, targets * scale, image.shape),
                                             targets, strict=True) if src is not None]
     if len(pairs) < 3:
         return None

@@ -8,6 +8,7 @@ rather than exhausting memory.
 from __future__ import annotations
 
 import io
+import threading
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,10 @@ RENDER_DPI = 300
 # that merely carries a stray text object (e.g. a scanner's footer stamp).
 MIN_TEXT_CHARS = 20
 EXIF_ORIENTATION = 0x0112  # the EXIF tag that says how the camera was held
+# PDFium is not thread-safe: two threads in it at once crash the process
+# (seen: a worker with two threads, SIGSEGV). Every use of it in a process
+# holds this lock, the workers' loader and the review workspace's renderer.
+PDFIUM_LOCK = threading.Lock()
 
 _MAGIC: tuple[tuple[bytes, FileType], ...] = (
     (b"\x89PNG\r\n\x1a\n", "png"),
@@ -162,17 +167,18 @@ def _check_pixels(size: tuple[int, int], limits: LoadLimits) -> None:
 
 
 def _load_pdf(data: bytes, limits: LoadLimits) -> LoadedDocument:
-    try:
-        pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as e:
-        if getattr(e, "err_code", None) == pdfium_raw.FPDF_ERR_PASSWORD:
-            raise RejectedInput("the PDF is password-protected: ask the sender for a copy "
-                                "without a password", code="encrypted_pdf") from e
-        raise RejectedInput(f"corrupt PDF: {e}", code="corrupt_pdf") from e
-    try:
-        return _first_pdf_page(pdf, data, limits)
-    finally:
-        pdf.close()
+    with PDFIUM_LOCK:
+        try:
+            pdf = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as e:
+            if getattr(e, "err_code", None) == pdfium_raw.FPDF_ERR_PASSWORD:
+                raise RejectedInput("the PDF is password-protected: ask the sender for a copy "
+                                    "without a password", code="encrypted_pdf") from e
+            raise RejectedInput(f"corrupt PDF: {e}", code="corrupt_pdf") from e
+        try:
+            return _first_pdf_page(pdf, data, limits)
+        finally:
+            pdf.close()
 
 
 def _first_pdf_page(pdf: pdfium.PdfDocument, data: bytes, limits: LoadLimits) -> LoadedDocument:
@@ -189,7 +195,10 @@ def _first_pdf_page(pdf: pdfium.PdfDocument, data: bytes, limits: LoadLimits) ->
         scale = RENDER_DPI / 72
         _check_pixels((round(width_pt * scale), round(height_pt * scale)), limits)
         bitmap = page.render(scale=scale, grayscale=True)
-        gray = np.asarray(bitmap.to_pil().convert("L"), dtype=np.uint8).copy()
+        if bitmap.n_channels == 1:  # a view of PDFium's buffer: one copy, not three
+            gray = np.array(bitmap.to_numpy(), dtype=np.uint8)
+        else:
+            gray = np.array(bitmap.to_pil().convert("L"), dtype=np.uint8)
     except pdfium.PdfiumError as e:
         raise RejectedInput(f"cannot render PDF page: {e}", code="corrupt_pdf") from e
     return LoadedDocument("scan", "pdf", pages, image=gray, dpi=float(RENDER_DPI))

@@ -25,14 +25,13 @@ from PIL import Image, ImageOps
 
 from config.errors import RejectedInput
 from extractors.align import Alignment, align_page
-from extractors.loader import LoadLimits, load_document
+from extractors.loader import PDFIUM_LOCK, LoadLimits, load_document
 from extractors.types import Box
 from review.context import FormView, ReviewContext
 from review.errors import NotFound
 
 PAGE_WIDTH = 1240  # 150 dpi across an A4 page: legible, and light to send
 _ZONE_MARGIN = 12  # form pixels around a zone, so a slightly shifted field still shows
-_PDF_LOCK = threading.Lock()  # pdfium is not thread-safe
 
 
 class _Lru:
@@ -74,7 +73,7 @@ def _is_pdf(path: Path) -> bool:
 
 def _count(path: Path) -> int:
     if _is_pdf(path):
-        with _PDF_LOCK:
+        with PDFIUM_LOCK:
             pdf = pdfium.PdfDocument(str(path))
             try:
                 return len(pdf)
@@ -86,7 +85,7 @@ def _count(path: Path) -> int:
 
 def _render(path: Path, page: int) -> Image.Image:
     if _is_pdf(path):
-        with _PDF_LOCK:
+        with PDFIUM_LOCK:
             pdf = pdfium.PdfDocument(str(path))
             try:
                 if not 0 <= page < len(pdf):

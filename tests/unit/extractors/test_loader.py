@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import datetime as dt
 import struct
+import subprocess
+import sys
 import zlib
 from pathlib import Path
 
@@ -10,6 +13,7 @@ from PIL import Image
 
 from config.errors import RejectedInput
 from extractors.loader import LoadLimits, load_document
+from samplegen import generate
 
 
 def _write(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -82,3 +86,31 @@ def test_page_and_size_limits(tmp_path: Path) -> None:
     assert info.value.code == "too_large"
     with pytest.raises(RejectedInput):
         load_document(path, LoadLimits(max_pixels=9_999))
+
+
+_THREADED_LOADS = """
+import sys, threading
+from pathlib import Path
+from extractors.loader import LoadLimits, load_document
+files = [Path(p).read_bytes() for p in sys.argv[1:]]
+def work():
+    for _ in range(8):
+        for data in files:
+            load_document(data, LoadLimits())
+threads = [threading.Thread(target=work) for _ in range(4)]
+for t in threads: t.start()
+for t in threads: t.join()
+"""
+
+
+def test_pdfs_load_safely_from_several_worker_threads_at_once(tmp_path: Path) -> None:
+    # PDFium is not thread-safe: without the loader's lock this crashed the
+    # process (SIGSEGV or a malloc abort) in most runs. In a
+    # subprocess, so a crash fails this test instead of ending the suite.
+    day = dt.date(2026, 11, 1)
+    pdfs = (generate(2, 71, tmp_path / "d", qualities=["digital"], reference_date=day)
+            + generate(1, 72, tmp_path / "s", qualities=["scanned_pdf"], reference_date=day))
+    done = subprocess.run([sys.executable, "-c", _THREADED_LOADS, *map(str, pdfs)],
+                          capture_output=True, text=True, timeout=300,
+                          cwd=Path(__file__).resolve().parents[3])
+    assert done.returncode == 0, done.stderr[-2000:]
