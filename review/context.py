@@ -6,7 +6,6 @@ from its `Runtime` and hands it over.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,8 +42,8 @@ def utc_now() -> datetime:
 @dataclass
 class ReviewContext:
     sessions: sessionmaker[Session]
-    # The stored file decrypted at a private temporary path, for rendering.
-    plaintext: Callable[[str], contextlib.AbstractContextManager[Path]]
+    # The stored file decrypted in memory, for rendering (never to disk).
+    read_stored: Callable[[str], bytes]
     sealer: Sealer
     forms: dict[str, FormView]
     settings: ReviewSettings

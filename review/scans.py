@@ -16,7 +16,6 @@ from __future__ import annotations
 import io
 import threading
 from collections import OrderedDict
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -66,27 +65,26 @@ _CACHE = _Lru(96 * 1024 * 1024)
 _STRIPES = tuple(threading.Lock() for _ in range(32))
 
 
-def _is_pdf(path: Path) -> bool:
-    with path.open("rb") as fh:
-        return fh.read(5) == b"%PDF-"
+def _is_pdf(data: bytes) -> bool:
+    return data.startswith(b"%PDF-")
 
 
-def _count(path: Path) -> int:
-    if _is_pdf(path):
+def _count(data: bytes) -> int:
+    if _is_pdf(data):
         with PDFIUM_LOCK:
-            pdf = pdfium.PdfDocument(str(path))
+            pdf = pdfium.PdfDocument(data)
             try:
                 return len(pdf)
             finally:
                 pdf.close()
-    with Image.open(path) as image:
+    with Image.open(io.BytesIO(data)) as image:
         return int(getattr(image, "n_frames", 1))
 
 
-def _render(path: Path, page: int) -> Image.Image:
-    if _is_pdf(path):
+def _render(data: bytes, page: int) -> Image.Image:
+    if _is_pdf(data):
         with PDFIUM_LOCK:
-            pdf = pdfium.PdfDocument(str(path))
+            pdf = pdfium.PdfDocument(data)
             try:
                 if not 0 <= page < len(pdf):
                     raise NotFound("no such page")
@@ -95,7 +93,7 @@ def _render(path: Path, page: int) -> Image.Image:
                 return pdf_page.render(scale=scale).to_pil().convert("RGB")
             finally:
                 pdf.close()
-    with Image.open(path) as image:
+    with Image.open(io.BytesIO(data)) as image:
         if not 0 <= page < int(getattr(image, "n_frames", 1)):
             raise NotFound("no such page")
         image.seek(page)
@@ -116,8 +114,7 @@ def page_count(ctx: ReviewContext, store_key: str, sha256: str) -> int:
     if cached is not None:
         return int(cached)
     try:
-        with ctx.plaintext(store_key) as path:
-            count = _count(path)
+        count = _count(ctx.read_stored(store_key))
     except (OSError, ValueError):  # missing or unreadable in the store: show no page
         return 0
     _CACHE.put(key, str(count).encode())
@@ -133,8 +130,7 @@ def page_png(ctx: ReviewContext, store_key: str, sha256: str, page: int,
         return cached
     turn = _rotation(ctx, store_key, sha256, view) if page == 0 and view else 0
     try:
-        with ctx.plaintext(store_key) as path:
-            image = _render(path, page)
+        image = _render(ctx.read_stored(store_key), page)
     except OSError as exc:
         raise NotFound("the scan is not in the store") from exc
     data = _png(image.rotate(-turn, expand=True) if turn else image)
@@ -213,8 +209,7 @@ def _alignment(ctx: ReviewContext, store_key: str, view: FormView) -> Alignment 
     if view.template is None:
         return None
     try:
-        with ctx.plaintext(store_key) as path:
-            document = load_document(path, LoadLimits())
+        document = load_document(ctx.read_stored(store_key), LoadLimits())
         if document.image is None:  # a text layer: the page has the form's geometry
             return None
         return align_page(document.image, view.template)

@@ -54,7 +54,7 @@ def form_views(forms: Mapping[str, Any]) -> dict[str, FormView]:
 def context_from(rt: _Runtime, settings: ReviewSettings | None = None) -> ReviewContext:
     return ReviewContext(
         sessions=rt.sessions,
-        plaintext=rt.store.plaintext,
+        read_stored=rt.store.read_bytes,
         sealer=rt.sealer,
         forms=form_views(rt.forms),
         settings=settings or rt.settings.review,

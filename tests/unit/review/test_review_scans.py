@@ -8,6 +8,7 @@ import io
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
 from reviewkit import make_context, sample_file
 
@@ -49,3 +50,21 @@ def test_an_upside_down_scan_shows_the_same_zones_and_an_upright_page(
     as_scanned = np.asarray(upright.rotate(180).resize((310, 438)), dtype=np.float32)
     assert float(np.abs(pages[0] - as_scanned).mean()) > 2 * float(
         np.abs(pages[0] - pages[1]).mean())
+
+
+def test_pages_and_zones_are_rendered_without_a_plain_copy_on_disk(
+    sqlite_rt: Runtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(key: str) -> None:
+        raise AssertionError("a decrypted copy of a stored file was written to disk")
+
+    monkeypatch.setattr(sqlite_rt.store, "plaintext", refuse)
+    ctx: ReviewContext = make_context(sqlite_rt)
+    view = ctx.form("KYC-P01")
+    assert view is not None
+    stored = _stored(sqlite_rt, Image.open(sample_file("clean")).convert("L"),
+                     tmp_path / "form.png")
+    assert scans.page_count(ctx, *stored) == 1
+    assert scans.page_png(ctx, *stored, 0, view).startswith(b"\x89PNG")
+    assert scans.zone_png(ctx, *stored, "name", view).startswith(b"\x89PNG")
+    assert not list((sqlite_rt.store.root / ".scratch").glob("*"))

@@ -58,7 +58,9 @@ class Rig:
         shutil.copyfile(source, dropped)
         Intake(self.rt, self.actors.enqueue).take(Candidate(channel, dropped))
         with self.rt.transaction() as s:
-            return s.scalars(select(Document.id)).all()[-1]
+            # By name: ids are random, so "the last row" is no particular one.
+            return s.scalars(select(Document.id)
+                             .where(Document.original_name == source.name)).one()
 
     def run(self) -> None:
         self.worker.start()
