@@ -91,10 +91,15 @@ class TesseractApiEngine:
     def _open(self, lang: str) -> Any:
         t = self._tesserocr
         try:
-            return t.PyTessBaseAPI(path=self._settings.tessdata, lang=lang,
-                                   oem=t.OEM.LSTM_ONLY)
+            api = t.PyTessBaseAPI(path=self._settings.tessdata, lang=lang,
+                                  oem=t.OEM.LSTM_ONLY)
         except RuntimeError as e:
             raise ConfigurationError(f"tesseract could not load {lang!r}: {e}") from e
+        # Zones are always dark ink on white (extractors.ink makes them so):
+        # Tesseract's second pass over an inverted copy of every unsure line
+        # could only cost time.
+        api.SetVariable("tessedit_do_invert", "0")
+        return api
 
 
 _TSV_COLUMNS = ("level", "page_num", "block_num", "par_num", "line_num", "word_num",
