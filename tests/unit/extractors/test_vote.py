@@ -267,8 +267,8 @@ def test_digits_ending_a_word_or_inside_a_number_stay_content() -> None:
 
 def test_an_agreed_address_at_a_known_provider_is_scored_on_its_mailbox() -> None:
     text = "snow.green979@yahoo.com"
-    unsure_domain = EngineReading("rapidocr", text, 0.9,
-                                  tuple(0.5 if i == len(text) - 5 else 0.99 for i in range(len(text))))
+    probs = tuple(0.5 if i == len(text) - 5 else 0.99 for i in range(len(text)))
+    unsure_domain = EngineReading("rapidocr", text, 0.9, probs)
     assert vote(_r(text, 0.9), unsure_domain, "email", True, True).confidence > 0.99
     unknown = "snow.green979@yah00.cn"
     weak_unknown = EngineReading("rapidocr", unknown, 0.9,
