@@ -9,6 +9,7 @@ make a half-finished rotation harmless); nothing is ever decrypted to disk.
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 from collections.abc import Iterator
@@ -129,8 +130,9 @@ def _reencrypt_file(store: DirectoryStore, key: str) -> int:
             return 0
     tmp = path.with_name(f".{path.name}.rotate.{os.getpid()}")
     try:
-        with store.plaintext(key) as plain, plain.open("rb") as src, tmp.open("wb") as dst:
-            files.encrypt(src, dst, b"store")
+        # Decrypted in memory (checked against its hash), never to a plain file.
+        with tmp.open("wb") as dst:
+            files.encrypt(io.BytesIO(store.read_bytes(key)), dst, b"store")
             dst.flush()
             os.fsync(dst.fileno())
         os.replace(tmp, path)

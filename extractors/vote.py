@@ -193,16 +193,15 @@ def _by_known_domain(primary: EngineReading, second: EngineReading,
     b_box, _, b_domain = canonical(second.text, "email").partition("@")
     if not a_box or a_box != b_box or a_domain == b_domain:
         return None
-    if a_domain.translate(_LOOKALIKES) != b_domain.translate(_LOOKALIKES):
+    winner = _known_domain_winner(a_domain, b_domain)
+    if winner is None:
         return None
-    known = [r for r, d in ((primary, a_domain), (second, b_domain)) if d in KNOWN_MAIL_DOMAINS]
-    if len(known) != 1:
+    chosen, chosen_ok, other = ((primary, primary_ok, second) if winner == "a"
+                                else (second, second_ok, primary))
+    if not chosen_ok:
         return None
-    if not (primary_ok if known[0] is primary else second_ok):
-        return None
-    other = second if known[0] is primary else primary
     weakest = min(second.char_confidences[: len(b_box)])
-    return Voted(known[0].text, agreed_score(weakest), True, (other.text,))
+    return Voted(chosen.text, agreed_score(weakest), True, (other.text,))
 
 
 def _by_forced_characters(primary: EngineReading, second: EngineReading,
