@@ -15,13 +15,34 @@ import numpy as np
 
 from extractors.engines import OcrEngines
 from extractors.types import EngineReading, FieldReading
-from extractors.vote import sided_with_second, tidy, vote
+from extractors.vote import Voted, read_in_context, sided_with_second, tidy, vote
 
 WellFormed = Callable[[str, str], bool]
 TieBreaker = Callable[[np.ndarray], str]  # a third reading, by another model
 THIRD_SUFFIX = "third"
 # Types read one character per comb cell or as digits: spaces are layout.
 _NO_SPACES = frozenset({"id_number", "digits", "amount"})
+
+
+def compare(first: EngineReading, other: EngineReading, field_type: str,
+            well_formed: WellFormed) -> Voted:
+    """The vote over two readings, an address's read in context first."""
+    first, other = _in_context(first, field_type), _in_context(other, field_type)
+    return vote(first, other, field_type, _ok(first, field_type, well_formed),
+                _ok(other, field_type, well_formed))
+
+
+def _ok(reading: EngineReading, field_type: str, well_formed: WellFormed) -> bool:
+    return bool(reading.text) and well_formed(field_type, reading.text)
+
+
+def _in_context(reading: EngineReading, field_type: str) -> EngineReading:
+    """An e-mail reading with its lone look-alikes read as their neighbours
+    say (one character for one, spaces aside, so RapidOCR's per-character
+    probabilities, which skip spaces, still line up)."""
+    if field_type != "email" or not reading.text:
+        return reading
+    return dataclasses.replace(reading, text=read_in_context(reading.text))
 
 
 def png_bytes(image: np.ndarray) -> bytes | None:
@@ -35,7 +56,8 @@ def second_opinion(
     tie_breaker: TieBreaker | None = None,
 ) -> FieldReading:
     """`reading` (the primary's) confirmed, contradicted or completed by
-    the second engine; the returned raw text is always one engine's."""
+    the second engine; the returned raw text is always one engine's (an
+    address's lone look-alikes read in context, `vote.read_in_context`)."""
     first = EngineReading(engines.primary_name, reading.raw or "", reading.confidence)
     crop_png = png_bytes(image)
     if engines.second is None:
@@ -47,11 +69,9 @@ def second_opinion(
     char_probs = tuple(round(p, 4) for c, p in result.words if not c.isspace()) if text else ()
     other = EngineReading(engines.second_name, text, result.confidence if text else 0.0,
                           char_probs)
-    second_ok = bool(other.text) and well_formed(field_type, other.text)
-    voted = vote(first, other, field_type,
-                 bool(first.text) and well_formed(field_type, first.text), second_ok)
-    readings: tuple[EngineReading, ...] = (first, other)
-    if not voted.agreement and tie_breaker is not None and second_ok:
+    readings: tuple[EngineReading, ...] = (first, other)  # as read, for the reviewer
+    voted = compare(first, other, field_type, well_formed)
+    if not voted.agreement and tie_breaker is not None and _ok(other, field_type, well_formed):
         third = EngineReading(f"{engines.primary_name}-{THIRD_SUFFIX}", tie_breaker(image), 0.0)
         readings += (third,)
         voted = sided_with_second(voted, other, third, field_type)

@@ -1,5 +1,6 @@
 """Two engines' readings of one zone: agreement raises confidence,
-disagreement sends the field to a person, and the text is never edited."""
+disagreement sends the field to a person, and the text is never edited
+beyond reading an address's look-alikes in context."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import cv2
 import numpy as np
 
 from extractors.engines import OcrEngines, as_engines
-from extractors.fields import read_field
+from extractors.fields import read_field, well_formed
 from extractors.ocr import FakeOcrEngine, OcrResult
+from extractors.second import compare
 from extractors.template import FormTemplate
 from extractors.types import EngineReading
-from extractors.vote import CONTRADICTED_CAP, canonical, vote
+from extractors.vote import CONTRADICTED_CAP, Voted, canonical, read_in_context, vote
 
 
 def _r(text: str, confidence: float, engine: str = "a") -> EngineReading:
@@ -139,22 +141,25 @@ def _rapid(text: str, weakest: float = 0.99) -> EngineReading:
     return EngineReading("rapidocr", text, 0.97, tuple(probs))
 
 
+def _addresses(primary: str, second: str, confidence: float = 0.9) -> Voted:
+    """Two e-mail readings voted as the field readers vote them: each read
+    in context first, then judged well formed or not."""
+    return compare(_r(primary, confidence), _rapid(second), "email", well_formed)
+
+
 def test_a_known_mail_domain_settles_a_look_alike_split_after_an_agreed_mailbox() -> None:
-    voted = vote(_r("ocean.snow287@hotmail.com", 0.0), _rapid("ocean.snow287@hotmai1.com"),
-                 "email", True, False)
+    voted = _addresses("ocean.snow287@hotmail.com", "ocean.snow287@hotmai1.com", 0.0)
     assert (voted.text, voted.agreement) == ("ocean.snow287@hotmail.com", True)
     assert voted.confidence > 0.95
-    assert voted.candidates == ("ocean.snow287@hotmai1.com",)
 
 
 def test_the_domain_rule_never_overrides_a_split_mailbox_or_an_unknown_domain() -> None:
-    mailbox_split = vote(_r("light_sun1@qq.com", 0.9), _rapid("light_sun7@qq.com"),
-                         "email", True, True)
+    mailbox_split = _addresses("light_sun1@qq.com", "light_sun7@qq.com")
     assert mailbox_split.agreement is False
     assert mailbox_split.confidence <= CONTRADICTED_CAP
-    unknown = vote(_r("anna@exampie.cn", 0.9), _rapid("anna@example.cn"), "email", True, True)
+    unknown = _addresses("anna@exampie.cn", "anna@example.cn")
     assert unknown.agreement is False
-    other_letters = vote(_r("anna@qq.com", 0.9), _rapid("anna@gq.com"), "email", True, True)
+    other_letters = _addresses("anna@qq.com", "anna@gq.com")
     assert other_letters.agreement is False
 
 
@@ -201,10 +206,32 @@ def test_a_date_split_asks_tesseracts_other_model_and_records_its_reading(
 
 
 def test_an_agreed_but_ambiguous_mailbox_is_not_settled_by_its_domain() -> None:
-    # Both engines read "1ight" for "light": the known domain must not carry it.
-    voted = vote(_r("1ightpeace267@gmail.com", 0.8), _rapid("1ightpeace267@gmai1.com"),
-                 "email", False, False)
+    # Both engines read "l" where letters meet digits: "peacel67" may be
+    # "peace167"; the known domain must not carry it.
+    voted = _addresses("lightpeacel67@gmail.com", "lightpeacel67@gmai1.com", 0.8)
     assert voted.confidence <= CONTRADICTED_CAP
+
+
+def test_look_alikes_are_read_as_their_neighbours_say_and_only_then() -> None:
+    read = {
+        "b1ue486@163.com": "blue486@163.com",  # inside a word: letters
+        "1ight.c1oud@qq.com": "light.cloud@qq.com",  # opening words
+        "mi11er@qq.com": "miller@qq.com",
+        "sun4o6@qq.com": "sun406@qq.com",  # inside a number: digits
+        "peace2o@qq.com": "peace20@qq.com",  # closing one
+        "lo2345@qq.com": "102345@qq.com",  # opening one
+        "anna@out1ook.com": "anna@outlook.com",  # a big provider's look-alike
+        "anna@sjna.com": "anna@sina.com",
+        "anna@l63.com": "anna@163.com",
+        "1 ight. peace529@126.com": "light.peace529@126.com",  # spaces are layout
+    }
+    for raw, clerk in read.items():
+        assert read_in_context(raw) == clerk, raw
+    # Where letters meet digits, or a word ends in look-alikes, either reading
+    # is possible: nothing changes.
+    for raw in ("luckyl78@sina.com", "kenji_sat0422@gmail.com", "sun1o5@qq.com",
+                "cloudtiger110@126.com", "lily1@qq.com", "anna@examp19.cn"):
+        assert read_in_context(raw) == raw, raw
 
 
 def test_look_alike_digits_touching_letters_make_a_mailbox_ambiguous() -> None:
@@ -243,25 +270,27 @@ def test_address_syntax_settles_nothing_but_the_forced_signs() -> None:
 
 
 def test_a_lone_one_or_zero_opening_or_splitting_letters_is_read_as_the_letter() -> None:
-    for letters, digits in (("light_sun1@qq.com", "1ight_sun1@qq.com"),
+    for letters, digits in (("light_sun15@qq.com", "1ight_sun15@qq.com"),
                             ("james_walker133@yahoo.com", "james_wa1ker133@yahoo.com"),
                             ("green.ocean732@qq.com", "green.0cean732@qq.com"),
                             ("tiger_cloud392@outlook.com", "tiger_c1oud392@out1ook.com")):
-        voted = vote(_r(letters, 0.9), _rapid(digits), "email", True, False)
+        voted = _addresses(letters, digits)
         assert (voted.text, voted.agreement) == (letters, True), digits
-        assert voted.candidates == (digits,)
-    # Either engine may hold the letters.
-    assert vote(_r("happy.1ight469@qq.com", 0.9), _rapid("happy.light469@qq.com"),
-                "email", False, True).text == "happy.light469@qq.com"
+        assert voted.confidence > 0.95
+    # Either engine may hold the letters, or both the digits.
+    assert _addresses("happy.1ight469@qq.com", "happy.light469@qq.com").text == \
+        "happy.light469@qq.com"
+    both = _addresses("moon.b1ue486@163.com", "moon.b1ue486@163.com")
+    assert (both.text, both.agreement) == ("moon.blue486@163.com", True)
 
 
-def test_digits_ending_a_word_or_inside_a_number_stay_content() -> None:
-    ending = vote(_r("lilyl@qq.com", 0.9), _rapid("lily1@qq.com"), "email", True, True)
+def test_digits_ending_a_word_or_where_letters_meet_digits_stay_content() -> None:
+    ending = _addresses("lilyl@qq.com", "lily1@qq.com")
     assert ending.agreement is False and ending.confidence <= CONTRADICTED_CAP
-    in_number = vote(_r("sun1o5@qq.com", 0.9), _rapid("sun105@qq.com"), "email", False, True)
-    assert in_number.agreement is False
+    boundary = _addresses("sun1o5@qq.com", "sun105@qq.com")
+    assert boundary.agreement is False
     # Any other difference leaves the split to a person.
-    mixed = vote(_r("light_sun2@qq.com", 0.9), _rapid("1ight_sun1@qq.com"), "email", True, False)
+    mixed = _addresses("light_sun2@qq.com", "1ight_sun1@qq.com")
     assert mixed.agreement is False
 
 
@@ -305,11 +334,10 @@ def test_a_sure_chinese_country_name_may_stand_alone_but_a_latin_code_may_not() 
 
 
 def test_forced_characters_combine_when_they_all_favour_one_reading() -> None:
-    voted = vote(_r("sun.light470@gmail.com", 0.9), _rapid("sun.1ight470ogmail.com"),
-                 "email", True, False)
+    voted = _addresses("sun.light470@gmail.com", "sun.1ight470ogmail.com")
     assert (voted.text, voted.agreement) == ("sun.light470@gmail.com", True)
-    split_ways = vote(_r("sun.1ight470@gmail.com", 0.9), _rapid("sun.light470ogmail.com"),
-                      "email", False, False)
+    # The @ forces one reading, the dot the other: neither is right.
+    split_ways = _addresses("sun,light470@gmail.com", "sun.light470ogmail.com")
     assert split_ways.agreement is False
 
 
@@ -342,14 +370,13 @@ def test_a_big_providers_domain_joins_the_forced_characters_of_the_mailbox() -> 
     # RapidOCR trades l for 1 in the mailbox and in the domain alike.
     for letters, digits in (("bluemoon238@foxmail.com", "b1uemoon238@foxmai1.com"),
                             ("sunriver234@foxmail.com", "sunriver234ofoxmai1.com")):
-        voted = vote(_r(letters, 0.9), _rapid(digits), "email", True, False)
+        voted = _addresses(letters, digits)
         assert (voted.text, voted.agreement) == (letters, True), digits
         assert voted.confidence > 0.95
-    # The @ favours one reading and the domain the other: neither is right.
-    torn = vote(_r("greentiger628egmail.com", 0.9), _rapid("greentiger628@gmai1.com"),
-                "email", False, False)
+    # Without an @ the domain is not read in context: the @ favours one
+    # reading and the list of providers the other, so neither is right.
+    torn = _addresses("greentiger628egmail.com", "greentiger628ogmai1.com")
     assert torn.agreement is False and torn.confidence <= CONTRADICTED_CAP
-    # A domain off the list settles nothing, even when the mailbox is forced.
-    unknown = vote(_r("bluemoon@examp1e.cn", 0.9), _rapid("b1uemoon@example.cn"),
-                   "email", True, True)
+    # A domain off the list settles nothing.
+    unknown = _addresses("bluemoon@examp19.cn", "bluemoon@exampl9.cn")
     assert unknown.agreement is False
