@@ -10,7 +10,7 @@ from validators.messages import make_issue
 from validators.normalise import normalise_reading
 from validators.policy import FormPolicy
 from validators.profile import build_profile
-from validators.rules import RULES, Context, check_required
+from validators.rules import RULES, Context, check_required, corroborated_resident_id
 from validators.types import Decision, Issue, Value
 
 
@@ -46,10 +46,12 @@ def decide(extraction: Extraction, policy: FormPolicy, today: dt.date) -> Decisi
     extraction always gives the same decision (and tests need no clock).
 
     Values are never corrected here: a checksum-valid ID whose birth date
-    disagrees with the form is reported, not "fixed" from either side.
+    disagrees with the form is reported, not "fixed" from either side. An
+    ID that the rest of the form vouches for may gain confidence only.
     """
     values, confidences, issues = _normalise_all(extraction, policy)
     ctx = Context(values, confidences, policy, today)
+    confidences.update(corroborated_resident_id(ctx))
     for name, rule in RULES.items():
         if name in policy.rules:
             issues.extend(rule(ctx))

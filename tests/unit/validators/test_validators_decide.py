@@ -94,14 +94,37 @@ def test_given_teenager_when_decided_then_minor(policy: FormPolicy) -> None:
 def test_given_low_confidence_reading_when_decided_then_named_and_value_kept(
     policy: FormPolicy,
 ) -> None:
-    # Just below id_number's configured threshold, just above name's own.
-    below = policy.threshold("id_number") - 0.01
+    # Just below address's configured threshold, just above name's own.
+    below = policy.threshold("address") - 0.01
     above = min(1.0, policy.threshold("name") + 0.01)
-    decision = run(policy, conf={"id_number": below, "name": above})
+    decision = run(policy, conf={"address": below, "name": above})
     low = [i.fields for i in decision.issues if i.code == "low_confidence"]
-    assert low == [("id_number",)]
-    assert decision.values["id_number"] == CLEAN["id_number"]
-    assert decision.confidences["id_number"] == below
+    assert low == [("address",)]
+    assert decision.values["address"] == CLEAN["address"]
+    assert decision.confidences["address"] == below
+
+
+def test_given_unsure_resident_id_vouched_for_by_the_form_then_only_its_confidence_rises(
+    policy: FormPolicy,
+) -> None:
+    floor = policy.threshold("id_number")
+    unsure = {"id_number": floor - 0.4}
+    vouched = run(policy, conf=unsure)
+    assert vouched.route == "archived", vouched.issues
+    assert vouched.confidences["id_number"] == floor
+    assert vouched.values["id_number"] == CLEAN["id_number"]
+    # Nothing vouches when any witness is missing, unsure or disagrees.
+    witnesses_fail = [
+        run(policy, conf={**unsure, "date_of_birth": policy.threshold("date_of_birth") - 0.01}),
+        run(policy, conf={**unsure, "gender": policy.threshold("gender") - 0.01}),
+        run(policy, conf={**unsure, "id_type": policy.threshold("id_type") - 0.01}),
+        run(policy, conf=unsure, date_of_birth="1980-08-12"),
+        run(policy, conf=unsure, gender="F"),
+        run(policy, conf=unsure, id_number=CLEAN["id_number"][:-1] + "0"),  # check character
+    ]
+    for decision in witnesses_fail:
+        assert decision.confidences["id_number"] == floor - 0.4
+        assert ("id_number",) in [i.fields for i in decision.issues if i.code == "low_confidence"]
 
 
 def test_given_dob_mismatch_when_decided_then_neither_value_is_fixed(policy: FormPolicy) -> None:
