@@ -71,10 +71,11 @@ def second_opinion(
                           char_probs)
     readings: tuple[EngineReading, ...] = (first, other)  # as read, for the reviewer
     voted = compare(first, other, field_type, well_formed)
+    other = _in_context(other, field_type)
     if not voted.agreement and tie_breaker is not None and _ok(other, field_type, well_formed):
         third = EngineReading(f"{engines.primary_name}-{THIRD_SUFFIX}", tie_breaker(image), 0.0)
         readings += (third,)
-        voted = sided_with_second(voted, other, third, field_type)
+        voted = sided_with_second(voted, other, _in_context(third, field_type), field_type)
     candidates = tuple(dict.fromkeys(
         c for c in (*voted.candidates, *reading.candidates) if c and c != voted.text))
     return dataclasses.replace(

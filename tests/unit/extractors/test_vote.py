@@ -380,3 +380,21 @@ def test_a_big_providers_domain_joins_the_forced_characters_of_the_mailbox() -> 
     # A domain off the list settles nothing.
     unknown = _addresses("bluemoon@examp19.cn", "bluemoon@exampl9.cn")
     assert unknown.agreement is False
+
+
+def test_an_address_split_asks_tesseracts_other_model_in_context_and_keeps_the_raw_readings(
+    template: FormTemplate, blank: np.ndarray
+) -> None:
+    spec = template.field("email")
+    _write(blank, spec.zone, "cloud.sun366@outlook.com")
+    by_model = {"eng": "cloud.sun866@out1look.com", "chi_sim": "c1oud.sun366@outlook.com"}
+    primary = FakeOcrEngine(script=lambda image, lang, psm, wl: OcrResult(by_model[lang], 0.6))
+    engines = OcrEngines(primary, FakeOcrEngine(replies=[OcrResult("c1oud.sun366@out1ook.com",
+                                                                   0.98)]))
+
+    reading = read_field(blank, template.blank, spec, engines)
+
+    assert (reading.raw, reading.agreement) == ("cloud.sun366@outlook.com", True)
+    assert [(r.engine, r.text) for r in reading.readings] == [
+        ("tesseract", "cloud.sun866@out1look.com"), ("rapidocr", "c1oud.sun366@out1ook.com"),
+        ("tesseract-third", "c1oud.sun366@outlook.com")]
