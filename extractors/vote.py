@@ -7,9 +7,10 @@ forms, case of e-mail) is the strongest evidence a reading is right, and
 disagreement is the strongest evidence it may be wrong. Whether the text
 has the shape its field type needs counts as a third, independent check.
 The chosen text is one engine's reading, word for word, with one
-exception that a clerk makes too: in an e-mail address a lone 1 or 0
-inside a word of letters is the l or o it stands for, and a lone l or o
-inside a number is the digit (`read_in_context`).
+exception that a clerk makes too: an e-mail address is read in context
+first (`read_in_context`): 1 or 0 inside a word of letters is the l or o
+it stands for, l or o inside a number the digit, and a look-alike of a big
+provider's domain that provider's.
 """
 
 from __future__ import annotations
@@ -187,7 +188,7 @@ def lookalike_of_known_domain(domain: str) -> bool:
 
 
 def _kind(ch: str) -> str:
-    """letter, digit or edge (a separator or the end of the text)."""
+    """letter, digit, edge (a separator, or nothing: the text's end) or other."""
     if ch == "" or ch in _ADDRESS_SEPARATORS:
         return "edge"
     if ch.isdigit():
