@@ -125,8 +125,7 @@ def vote(primary: EngineReading, second: EngineReading, field_type: str,
     if a and a == b:
         # Same content: keep the well-formed spelling, the primary's by default.
         text = primary.text if primary_ok or not second_ok else second.text
-        weakest = _mailbox_sureness(second) if field_type == "email" else None
-        score = agreed_score(sureness(second) if weakest is None else weakest)
+        score = _agreement_score(second, field_type)
         if not (primary_ok or second_ok):
             score = round(score * CONTRADICTED_CAP, 4)
         return Voted(text, score, True, ())
@@ -162,6 +161,13 @@ def _spaced_by_primary(primary: EngineReading, second: EngineReading) -> Voted |
     if any(len(word) < 2 for word in words):
         return None
     return Voted(primary.text, agreed_score(sureness(second)), True, (second.text,))
+
+
+def _agreement_score(second: EngineReading, field_type: str) -> float:
+    """Two readings agree: the score, from the second engine's weakest
+    character (of the mailbox, for an address at a big provider)."""
+    weakest = _mailbox_sureness(second) if field_type == "email" else None
+    return agreed_score(sureness(second) if weakest is None else weakest)
 
 
 def _mailbox_sureness(second: EngineReading) -> float | None:
@@ -313,13 +319,25 @@ def sided_with_second(voted: Voted, second: EngineReading, third: EngineReading,
     with the second engine makes two independent models agree: scored as
     agreement, on the second engine's weakest character. A third reading
     that sides with the primary changes nothing: the primary's two models
-    share one engine and its preprocessing, so they are not independent."""
-    if not third.text or canonical(third.text, field_type) != canonical(second.text, field_type):
+    share one engine and its preprocessing, so they are not independent.
+    In an address the third may differ only where the second's character is
+    forced (its `@` read as a letter, `,` for `.`)."""
+    if not third.text or not _sides_with(second.text, third.text, field_type):
         return voted
     others = tuple(c for c in voted.candidates if c != second.text)
     if voted.text != second.text:
         others = (voted.text, *others)
-    return Voted(second.text, agreed_score(sureness(second)), True, others)
+    return Voted(second.text, _agreement_score(second, field_type), True, others)
+
+
+def _sides_with(second: str, third: str, field_type: str) -> bool:
+    b, t = canonical(second, field_type), canonical(third, field_type)
+    if b == t:
+        return True
+    if field_type != "email" or len(b) != len(t):
+        return False
+    return all(_forced_winner(b, t, i) == "a" for i, (x, y) in enumerate(zip(b, t, strict=True))
+               if x != y)
 
 
 def _may_stand_alone(field_type: str, text: str) -> bool:

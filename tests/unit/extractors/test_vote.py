@@ -398,3 +398,17 @@ def test_an_address_split_asks_tesseracts_other_model_in_context_and_keeps_the_r
     assert [(r.engine, r.text) for r in reading.readings] == [
         ("tesseract", "cloud.sun866@out1look.com"), ("rapidocr", "c1oud.sun366@out1ook.com"),
         ("tesseract-third", "c1oud.sun366@outlook.com")]
+
+
+def test_a_third_address_reading_sides_with_the_second_up_to_its_forced_characters() -> None:
+    from extractors.vote import sided_with_second
+
+    second = _rapid("moon_light583@outlook.com")
+    split = vote(_r("moon_light583@outlLook.com", 0.4), second, "email", True, True)
+    assert split.agreement is False
+    at_as_letter = sided_with_second(split, second, _r("moon_light583Goutlook.com", 0.0), "email")
+    assert (at_as_letter.text, at_as_letter.agreement) == ("moon_light583@outlook.com", True)
+    assert at_as_letter.confidence > 0.95
+    # Any other difference leaves the split alone.
+    for third in ("moon_light588Goutlook.com", "moon_light583@outlook.con"):
+        assert sided_with_second(split, second, _r(third, 0.0), "email") == split, third
