@@ -37,8 +37,8 @@ def _ok(reading: EngineReading, field_type: str, well_formed: WellFormed) -> boo
 
 
 def _in_context(reading: EngineReading, field_type: str) -> EngineReading:
-    """An e-mail reading with its lone look-alikes read as their neighbours
-    say (one character for one, spaces aside, so RapidOCR's per-character
+    """An e-mail reading with its look-alikes read as their neighbours say
+    (one character for one, spaces aside, so RapidOCR's per-character
     probabilities, which skip spaces, still line up)."""
     if field_type != "email" or not reading.text:
         return reading
@@ -57,7 +57,7 @@ def second_opinion(
 ) -> FieldReading:
     """`reading` (the primary's) confirmed, contradicted or completed by
     the second engine; the returned raw text is always one engine's (an
-    address's lone look-alikes read in context, `vote.read_in_context`)."""
+    address read in context, `vote.read_in_context`)."""
     first = EngineReading(engines.primary_name, reading.raw or "", reading.confidence)
     crop_png = png_bytes(image)
     if engines.second is None:

@@ -187,10 +187,16 @@ def lookalike_of_known_domain(domain: str) -> bool:
     """Is `domain` not a big provider's but one look-alike away from one
     (`outiook.com`, `hotmai1.com`, `gmall.com`)? Such a domain is a misread,
     even when both engines agree on it."""
+    return _provider_looked_like(domain) is not None
+
+
+def _provider_looked_like(domain: str) -> str | None:
+    """The big provider whose domain `domain` imitates by look-alikes, or
+    None (also for a provider's own domain)."""
     domain = domain.lower()
     if domain in KNOWN_MAIL_DOMAINS:
-        return False
-    return domain.translate(_LOOKALIKES) in _KNOWN_BY_SHAPE
+        return None
+    return _KNOWN_BY_SHAPE.get(domain.translate(_LOOKALIKES))
 
 
 def _kind(ch: str) -> str:
@@ -300,9 +306,8 @@ def read_in_context(address: str) -> str:
         for i in range(run.start(), run.end()):
             out[i] = table.get(address[i], address[i])
     box, at, domain = "".join(out).partition("@")
-    if at and lookalike_of_known_domain(domain):
-        domain = _KNOWN_BY_SHAPE[domain.lower().translate(_LOOKALIKES)]
-    return box + at + domain
+    provider = _provider_looked_like(domain) if at else None
+    return box + at + (provider or domain)
 
 
 def _aligned_probs(second: EngineReading, text: str) -> tuple[float, ...] | None:

@@ -49,9 +49,10 @@ def decide(extraction: Extraction, policy: FormPolicy, today: dt.date) -> Decisi
     disagrees with the form is reported, not "fixed" from either side. An
     ID that the rest of the form vouches for may gain confidence only.
     """
-    values, confidences, issues = _normalise_all(extraction, policy)
+    values, read, issues = _normalise_all(extraction, policy)
+    # The rules judge the confidences after the form's own cross-checks.
+    confidences = {**read, **corroborated_resident_id(Context(values, read, policy, today))}
     ctx = Context(values, confidences, policy, today)
-    confidences.update(corroborated_resident_id(ctx))
     for name, rule in RULES.items():
         if name in policy.rules:
             issues.extend(rule(ctx))
