@@ -114,3 +114,36 @@ def test_pdfs_load_safely_from_several_worker_threads_at_once(tmp_path: Path) ->
                           capture_output=True, text=True, timeout=300,
                           cwd=Path(__file__).resolve().parents[3])
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def _colour_page() -> Image.Image:
+    rng = np.random.default_rng(3)
+    return Image.fromarray(rng.integers(0, 255, (120, 90, 3), np.uint8), "RGB")
+
+
+def test_colour_png_is_read_as_the_grey_pillow_would_give(tmp_path: Path) -> None:
+    page = _colour_page()
+    page.save(tmp_path / "colour.png")
+    gray = load_document(tmp_path / "colour.png", LoadLimits()).image
+    expected = np.array(page.convert("L"), dtype=np.int16)
+    assert gray.shape == (120, 90)
+    assert np.abs(gray.astype(np.int16) - expected).max() <= 1
+
+
+def test_transparent_png_is_laid_on_white(tmp_path: Path) -> None:
+    page = Image.new("RGBA", (60, 40), (0, 0, 0, 0))  # black, but fully transparent
+    page.paste((0, 0, 0, 255), (0, 0, 20, 40))  # an opaque black strip
+    page.save(tmp_path / "clear.png")
+    gray = load_document(tmp_path / "clear.png", LoadLimits()).image
+    assert gray[20, 10] == 0 and gray[20, 50] == 255
+
+
+def test_jpeg_turned_by_its_exif_tag_is_read_upright(tmp_path: Path) -> None:
+    page = Image.new("L", (80, 50), 255)
+    page.paste(0, (0, 0, 10, 10))  # a dark corner to follow
+    exif = Image.Exif()
+    exif[0x0112] = 6  # the camera was turned: show the image a quarter clockwise
+    page.save(tmp_path / "turned.jpg", exif=exif, quality=95)
+    gray = load_document(tmp_path / "turned.jpg", LoadLimits()).image
+    assert gray.shape == (80, 50)
+    assert gray[5, 45] < 60 and gray[5, 5] > 200
