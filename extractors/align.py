@@ -45,114 +45,142 @@ class Alignment:
     score: float
 
 
-class Orientation:
-    """One candidate upright version of the scan.
+class Page:
+    """The scan being registered, never turned or copied whole: a turned
+    300-dpi page is another ~9 MB, made again by every OpenCV call that
+    reads a turned view. Every fit maps the scan's own pixels onto the
+    blank, so a half or quarter turn is part of the matrix, and the page
+    is warped once, at the end.
 
     Its thumbnail is made once and reused by every score and by the
     refinement: downscaling the full page is the costly part of each.
     """
 
-    def __init__(self, rotation: int, image: np.ndarray) -> None:
-        self.rotation = rotation
-        self.image = image
+    def __init__(self, scan: np.ndarray) -> None:
+        self.scan = scan
         self._thumbnail: tuple[float, np.ndarray] | None = None
 
     def thumbnail(self, matrix: np.ndarray) -> tuple[float, np.ndarray]:
-        """The page scaled by q, about the thumbnails' resolution once
+        """The scan scaled by q, about the thumbnails' resolution once
         warped by `matrix` (the first fit sets q; later ones adapt to it)."""
         if self._thumbnail is None:
             q = min(1.0, LOW * float(np.sqrt(abs(np.linalg.det(matrix[:, :2])))))
-            small = cv2.resize(self.image, None, fx=q, fy=q, interpolation=cv2.INTER_AREA)
+            small = cv2.resize(self.scan, None, fx=q, fy=q, interpolation=cv2.INTER_AREA)
             self._thumbnail = (q, small)
         return self._thumbnail
 
 
-Fit = tuple[float, Orientation, np.ndarray, str]  # score, orientation, matrix, method
+Fit = tuple[float, int, np.ndarray, str]  # score, rotation, matrix (scan -> blank), method
+Candidate = tuple[int, np.ndarray | None, str]  # rotation, matrix or None, method
 
 
 def align_page(image: np.ndarray, template: FormTemplate) -> Alignment:
     """Warp `image` onto `template`; raise RejectedInput(not_a_form) if impossible."""
-    orientations = _orientations(image)
-    # Squares are looked for in each orientation's own pixels: on a rough
-    # scan one can pass the shape test on one half-resolution grid only.
-    marks = [(orientation, _fit_by_marks(orientation.image, template), "marks")
-             for orientation in orientations]
-    best = _best_refined(marks, template)
+    page = Page(image)
+    # Squares are found once, in the scan's pixels, and paired with the
+    # marks of each candidate upright turn of the page.
+    squares = _find_squares(image, template)
+    marks: list[Candidate] = [(rotation, _fit_by_marks(squares, image.shape, rotation, template),
+                               "marks") for rotation in _rotations(image)]
+    best = _best_refined(page, marks, template)
     if best is None or best[0] < GOOD_SCORE:
         # A fresh thumbnail: the marks' (failed) fit may have sized the old one wrong.
-        upright = Orientation(orientations[0].rotation, orientations[0].image)
-        features = [(upright, _fit_by_features(upright.image, template), "features")]
-        fallback = _best_refined(features, template)
+        fresh = Page(image)
+        matrix = _fit_by_features(image, template)
+        features: list[Candidate] = [(_rotation_of(matrix), matrix, "features")]
+        fallback = _best_refined(fresh, features, template)
         if fallback is not None:
             best = _better(best, fallback)
     if best is None or best[0] < MIN_SCORE:
         score = "none" if best is None else f"{best[0]:.2f}"
         raise RejectedInput(f"page does not match form {template.form_id} (score {score})",
                             code="not_a_form")
-    score, orientation, matrix, method = best
-    page = cv2.warpAffine(np.ascontiguousarray(orientation.image), matrix,
-                          (template.width, template.height),
-                          flags=cv2.INTER_LINEAR, borderValue=255)
-    return Alignment(page=page, matrix=matrix, rotation=orientation.rotation, method=method,
-                     score=score)
+    score, rotation, matrix, method = best
+    warped = cv2.warpAffine(image, matrix, (template.width, template.height),
+                            flags=cv2.INTER_LINEAR, borderValue=255)
+    return Alignment(page=warped, matrix=matrix, rotation=rotation, method=method, score=score)
 
 
-def _best_refined(
-    fits: list[tuple[Orientation, np.ndarray | None, str]], template: FormTemplate
-) -> Fit | None:
+def _best_refined(page: Page, fits: list[Candidate], template: FormTemplate) -> Fit | None:
     """Score each coarse fit, then polish only those close to the best.
 
     The refinement (ECC) is the costly step of alignment; the wrong
     orientation of a page scores far below the right one already before
     it, so it is rarely worth refining. Close calls are refined both.
     """
-    coarse = [(_similarity(orientation, matrix, template), orientation, matrix, method)
-              for orientation, matrix, method in fits if matrix is not None]
+    coarse = [(_similarity(page, matrix, template), rotation, matrix, method)
+              for rotation, matrix, method in fits if matrix is not None]
     if not coarse:
         return None
     top = max(c[0] for c in coarse)
     best: Fit | None = None
     for fit in coarse:
         if fit[0] >= top - CLOSE_CALL:
-            best = _better(best, _refined(fit, template))
+            best = _better(best, _refined(page, fit, template))
     return best
 
 
 def _better(best: Fit | None, new: Fit) -> Fit:
-    log.debug("alignment %s rotation %d score %.3f", new[3], new[1].rotation, new[0])
+    log.debug("alignment %s rotation %d score %.3f", new[3], new[1], new[0])
     return new if best is None or new[0] > best[0] else best
 
 
-def _orientations(image: np.ndarray) -> list[Orientation]:
-    """Candidate upright versions, the second the first turned half a
-    turn: landscape pages are turned a quarter first."""
-    if image.shape[1] > image.shape[0]:
-        return [Orientation(90, np.rot90(image, -1)), Orientation(270, np.rot90(image, 1))]
-    return [Orientation(0, image), Orientation(180, np.rot90(image, 2))]
+def _rotations(image: np.ndarray) -> list[int]:
+    """Candidate quarter turns (clockwise) that make the page upright, the
+    second the first turned half a turn: landscape pages turn a quarter first."""
+    return [90, 270] if image.shape[1] > image.shape[0] else [0, 180]
 
 
-def _refined(fit: Fit, template: FormTemplate) -> Fit:
-    score, orientation, matrix, method = fit
-    refined = _refine_ecc(orientation, matrix, template)
+def _turn(rotation: int, shape: tuple[int, ...]) -> np.ndarray:
+    """The 2x3 matrix taking scan pixels to the pixels of the scan turned
+    clockwise by `rotation` degrees (as np.rot90 would turn the array)."""
+    height, width = shape[:2]
+    return np.array({
+        0: [[1, 0, 0], [0, 1, 0]],
+        90: [[0, -1, height - 1], [1, 0, 0]],
+        180: [[-1, 0, width - 1], [0, -1, height - 1]],
+        270: [[0, 1, 0], [-1, 0, width - 1]],
+    }[rotation], dtype=np.float64)
+
+
+def _rotation_of(matrix: np.ndarray | None) -> int:
+    """The quarter turn nearest to the rotation in `matrix` (0 for none)."""
+    if matrix is None:
+        return 0
+    angle = float(np.degrees(np.arctan2(matrix[1, 0], matrix[0, 0])))
+    return int(round(angle / 90)) % 4 * 90
+
+
+def _refined(page: Page, fit: Fit, template: FormTemplate) -> Fit:
+    score, rotation, matrix, method = fit
+    refined = _refine_ecc(page, matrix, template)
     if refined is not None:
-        refined_score = _similarity(orientation, refined, template)
+        refined_score = _similarity(page, refined, template)
         if refined_score > score:
             matrix, score = refined, refined_score
-    return score, orientation, matrix, method
+    return score, rotation, matrix, method
 
 
 # --- registration marks -------------------------------------------------
 
+SQUARE_SEARCH_SCALE = 0.5  # half resolution is plenty to find 60-px squares
 
-def _fit_by_marks(image: np.ndarray, template: FormTemplate) -> np.ndarray | None:
-    """Affine from found corner squares to their layout centres (>= 3 needed)."""
+
+def _fit_by_marks(
+    squares: np.ndarray, shape: tuple[int, ...], rotation: int, template: FormTemplate
+) -> np.ndarray | None:
+    """Affine from found corner squares (scan pixels) to their layout
+    centres (>= 3 needed), pairing them as if the page were turned by
+    `rotation`."""
     targets = template.mark_centres
     if len(targets) < 3:
         return None
-    scale = image.shape[1] / template.width
-    found = _find_squares(image, template, scale)
-    pairs = [(src, dst) for src, dst in zip(_assign(found, targets * scale, image.shape),
-                                            targets, strict=True) if src is not None]
+    upright = _apply(_turn(rotation, shape), squares)
+    upright_shape = shape[:2] if rotation in (0, 180) else shape[1::-1]
+    scale = upright_shape[1] / template.width
+    pairs = [(square, dst) for square, dst in zip(
+        _assign(upright, squares, targets * scale, upright_shape), targets, strict=True)
+        if square is not None]
     if len(pairs) < 3:
         return None
     src = np.array([p[0] for p in pairs], dtype=np.float32)
@@ -160,10 +188,12 @@ def _fit_by_marks(image: np.ndarray, template: FormTemplate) -> np.ndarray | Non
     return _affine_if_plausible(src, dst)
 
 
-def _find_squares(image: np.ndarray, template: FormTemplate, scale: float) -> np.ndarray:
-    """Centres of solid dark squares about the registration mark's size."""
+def _find_squares(image: np.ndarray, template: FormTemplate) -> np.ndarray:
+    """Centres (scan pixels) of solid dark squares about the registration
+    mark's size. The page's width across is its shorter side, upright."""
+    scale = min(image.shape[:2]) / template.width
     side = (template.registration_marks[0][2] - template.registration_marks[0][0]) * scale
-    factor = 0.5  # half resolution is plenty to find 60-px squares
+    factor = SQUARE_SEARCH_SCALE
     small = cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
     _, binary = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     _, _, stats, centroids = cv2.connectedComponentsWithStats(binary, connectivity=8)
@@ -175,14 +205,16 @@ def _find_squares(image: np.ndarray, template: FormTemplate, scale: float) -> np
     # A square cut by the page edge would have its centre in the wrong place.
     inside = (x > 0) & (y > 0) & (x + w < width) & (y + h < height)
     solid = (area / (w * h) >= 0.8) & (0.75 * h <= w) & (w <= 1.33 * h)
-    keep = centroids[1:][sized & inside & solid] / factor
+    # Pixel centres: small pixel c covers scan pixels around (c + 0.5) / f - 0.5.
+    keep = (centroids[1:][sized & inside & solid] + 0.5) / factor - 0.5
     return keep.astype(np.float32).reshape(-1, 2)
 
 
 def _assign(
-    found: np.ndarray, expected: np.ndarray, shape: tuple[int, ...]
+    found: np.ndarray, originals: np.ndarray, expected: np.ndarray, shape: tuple[int, ...]
 ) -> list[np.ndarray | None]:
-    """For each expected mark, the nearest found square within a corner-sized radius."""
+    """For each expected mark, the original of the nearest `found` square
+    within a corner-sized radius."""
     radius = 0.2 * min(shape[0], shape[1])
     out: list[np.ndarray | None] = []
     for point in expected:
@@ -191,7 +223,7 @@ def _assign(
             continue
         dist = np.linalg.norm(found - point, axis=1)
         i = int(np.argmin(dist))
-        out.append(found[i] if dist[i] <= radius else None)
+        out.append(originals[i] if dist[i] <= radius else None)
     return out
 
 
@@ -237,9 +269,10 @@ def _blank_features(template: FormTemplate) -> tuple[tuple[cv2.KeyPoint, ...], n
 
 
 def _fit_by_features(image: np.ndarray, template: FormTemplate) -> np.ndarray | None:
-    """Similarity transform from ORB matches (rotation-invariant, so 180 too)."""
+    """Similarity transform from ORB matches (rotation-invariant, so any
+    turn of the page too)."""
     blank_kp, blank_desc = _blank_features(template)
-    factor = 0.5 * template.width / image.shape[1]
+    factor = 0.5 * template.width / min(image.shape[:2])
     small = cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
     keypoints, descriptors = cv2.ORB_create(nfeatures=6000).detectAndCompute(small, None)
     if descriptors is None or blank_desc is None or len(keypoints) < 20:
@@ -266,25 +299,37 @@ def _blank_low(template: FormTemplate) -> np.ndarray:
     return cv2.GaussianBlur(small, (5, 5), 0).astype(np.float32)
 
 
-def _to_low(orientation: Orientation, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The orientation's thumbnail and `matrix` adapted to it."""
-    q, small = orientation.thumbnail(matrix)
-    low = matrix.copy()
-    low[:, :2] *= LOW / q
-    low[:, 2] *= LOW
-    return small, low
+def _scaling(factor: float) -> np.ndarray:
+    """Pixels to the pixels of the image cv2.resize scales by `factor`
+    (pixel centres: x -> f x + (f - 1) / 2). Dropping the half-pixel term
+    shifts a thumbnail by ~1.5 page pixels, which cancels out only while
+    page and blank face the same way."""
+    shift = (factor - 1) / 2
+    return np.array([[factor, 0.0, shift], [0.0, factor, shift]])
 
 
-def _warp_low(orientation: Orientation, matrix: np.ndarray, template: FormTemplate) -> np.ndarray:
-    small, low = _to_low(orientation, matrix)
+def _compose(outer: np.ndarray, inner: np.ndarray) -> np.ndarray:
+    """The 2x3 affine doing `inner`, then `outer`."""
+    return outer[:, :2] @ inner + np.hstack([np.zeros((2, 2)), outer[:, 2:]])
+
+
+def _to_low(page: Page, matrix: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+    """The page's thumbnail, its scale and `matrix` adapted to both thumbnails."""
+    q, small = page.thumbnail(matrix)
+    unshrink = cv2.invertAffineTransform(_scaling(q))
+    return q, small, _compose(_scaling(LOW), _compose(matrix, unshrink))
+
+
+def _warp_low(page: Page, matrix: np.ndarray, template: FormTemplate) -> np.ndarray:
+    _, small, low = _to_low(page, matrix)
     size = (_blank_low(template).shape[1], _blank_low(template).shape[0])
     warped = cv2.warpAffine(small, low, size, flags=cv2.INTER_LINEAR, borderValue=255)
     return cv2.GaussianBlur(warped, (5, 5), 0).astype(np.float32)
 
 
-def _similarity(orientation: Orientation, matrix: np.ndarray, template: FormTemplate) -> float:
+def _similarity(page: Page, matrix: np.ndarray, template: FormTemplate) -> float:
     """Normalised cross-correlation of the warped page with the blank."""
-    a = _warp_low(orientation, matrix, template)
+    a = _warp_low(page, matrix, template)
     b = _blank_low(template)
     a = a - a.mean()
     b = b - b.mean()
@@ -292,11 +337,9 @@ def _similarity(orientation: Orientation, matrix: np.ndarray, template: FormTemp
     return float((a * b).sum() / denom) if denom > 0 else 0.0
 
 
-def _refine_ecc(
-    orientation: Orientation, matrix: np.ndarray, template: FormTemplate
-) -> np.ndarray | None:
+def _refine_ecc(page: Page, matrix: np.ndarray, template: FormTemplate) -> np.ndarray | None:
     """Polish a coarse fit by intensity alignment on thumbnails (ECC)."""
-    small, low = _to_low(orientation, matrix)
+    q, small, low = _to_low(page, matrix)
     inverse = cv2.invertAffineTransform(low).astype(np.float32)
     criteria = (cv2.TERM_CRITERIA_COUNT | cv2.TERM_CRITERIA_EPS, ECC_ITERATIONS, ECC_EPSILON)
     try:
@@ -304,8 +347,7 @@ def _refine_ecc(
                                        inverse, cv2.MOTION_AFFINE, criteria, None, 5)
     except cv2.error:
         return None
-    q = small.shape[1] / orientation.image.shape[1]
-    refined = cv2.invertAffineTransform(warp).astype(np.float64)
-    refined[:, :2] *= q / LOW
-    refined[:, 2] /= LOW
+    refined_low = cv2.invertAffineTransform(warp).astype(np.float64)
+    unshrink = cv2.invertAffineTransform(_scaling(LOW))
+    refined = _compose(unshrink, _compose(refined_low, _scaling(q)))
     return refined if _is_plausible(refined) else None
