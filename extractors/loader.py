@@ -149,10 +149,20 @@ def _plain(data: bytes, im: Image.Image) -> bool:
     """
     if im.format not in ("PNG", "JPEG") or im.mode not in ("1", "L", "P", "RGB"):
         return False
-    if "transparency" in im.info or im.getexif().get(EXIF_ORIENTATION, 1) != 1:
+    if "transparency" in im.info or _may_be_turned(data, im):
         return False
     # libjpeg pads a cut-off JPEG with grey and only warns; Pillow refuses it.
     return im.format == "PNG" or data.rstrip(b"\x00\r\n ").endswith(b"\xff\xd9")
+
+
+def _may_be_turned(data: bytes, im: Image.Image) -> bool:
+    """Whether an EXIF tag may turn the page. Asking Pillow for a PNG's
+    EXIF decodes the whole colour page (the chunk may follow the pixels),
+    so a PNG is only searched for the chunk's name: a false match merely
+    sends the file down Pillow's path."""
+    if im.format == "PNG":
+        return b"eXIf" in data
+    return im.getexif().get(EXIF_ORIENTATION, 1) != 1
 
 
 def _opencv_gray(data: bytes, im: Image.Image) -> np.ndarray | None:

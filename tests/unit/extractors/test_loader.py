@@ -138,12 +138,13 @@ def test_transparent_png_is_laid_on_white(tmp_path: Path) -> None:
     assert gray[20, 10] == 0 and gray[20, 50] == 255
 
 
-def test_jpeg_turned_by_its_exif_tag_is_read_upright(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["turned.jpg", "turned.png"])
+def test_page_turned_by_its_exif_tag_is_read_upright(tmp_path: Path, name: str) -> None:
     page = Image.new("L", (80, 50), 255)
     page.paste(0, (0, 0, 10, 10))  # a dark corner to follow
     exif = Image.Exif()
     exif[0x0112] = 6  # the camera was turned: show the image a quarter clockwise
-    page.save(tmp_path / "turned.jpg", exif=exif, quality=95)
-    gray = load_document(tmp_path / "turned.jpg", LoadLimits()).image
+    page.save(tmp_path / name, exif=exif, quality=95)
+    gray = load_document(tmp_path / name, LoadLimits()).image
     assert gray.shape == (80, 50)
     assert gray[5, 45] < 60 and gray[5, 5] > 200
