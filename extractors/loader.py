@@ -232,12 +232,69 @@ def _first_pdf_page(pdf: pdfium.PdfDocument, data: bytes, limits: LoadLimits) ->
             return LoadedDocument("digital", "pdf", pages, data=data)
         width_pt, height_pt = page.get_size()
         scale = RENDER_DPI / 72
-        _check_pixels((round(width_pt * scale), round(height_pt * scale)), limits)
-        bitmap = page.render(scale=scale, grayscale=True)
-        if bitmap.n_channels == 1:  # a view of PDFium's buffer: one copy, not three
-            gray = np.array(bitmap.to_numpy(), dtype=np.uint8)
-        else:
-            gray = np.array(bitmap.to_pil().convert("L"), dtype=np.uint8)
+        size = (round(width_pt * scale), round(height_pt * scale))
+        _check_pixels(size, limits)
+        gray = _scanned_jpeg(page, size, limits)
+        if gray is None:
+            gray = _rendered(page, scale)
     except pdfium.PdfiumError as e:
         raise RejectedInput(f"cannot render PDF page: {e}", code="corrupt_pdf") from e
     return LoadedDocument("scan", "pdf", pages, image=gray, dpi=float(RENDER_DPI))
+
+
+def _rendered(page: pdfium.PdfPage, scale: float) -> np.ndarray:
+    bitmap = page.render(scale=scale, grayscale=True)
+    if bitmap.n_channels == 1:  # a view of PDFium's buffer: one copy, not three
+        return np.array(bitmap.to_numpy(), dtype=np.uint8)
+    return np.array(bitmap.to_pil().convert("L"), dtype=np.uint8)
+
+
+def _scanned_jpeg(
+    page: pdfium.PdfPage, size: tuple[int, int], limits: LoadLimits
+) -> np.ndarray | None:
+    """The page at RENDER_DPI from the JPEG a scanner wrapped it in, when the
+    page is that JPEG and nothing else; None to have PDFium render it.
+
+    PDFium draws such a page through a colour buffer three times the grey
+    page's size (~26 MB at 300 dpi on top of its own copies); decoding the
+    JPEG to grey and scaling it once needs the page and no more.
+    """
+    jpeg = _lone_page_jpeg(page, limits)
+    if jpeg is None:
+        return None
+    gray = cv2.imdecode(np.frombuffer(jpeg, dtype=np.uint8),
+                        cv2.IMREAD_GRAYSCALE | cv2.IMREAD_IGNORE_ORIENTATION)
+    # Paper is light: a dark page may carry an inverting /Decode that only
+    # PDFium honours, so it draws that one.
+    if gray is None or np.median(gray[::16, ::16]) < 128:
+        return None
+    if (gray.shape[1], gray.shape[0]) == size:
+        return gray
+    return cv2.resize(gray, size, interpolation=cv2.INTER_LINEAR)
+
+
+def _lone_page_jpeg(page: pdfium.PdfPage, limits: LoadLimits) -> bytes | None:
+    """The JPEG stream of a page that is one upright grey or RGB JPEG
+    covering the page, or None."""
+    if page.get_rotation() != 0:
+        return None
+    objects = list(page.get_objects(max_depth=1))
+    if len(objects) != 1 or objects[0].type != pdfium_raw.FPDF_PAGEOBJ_IMAGE:
+        return None
+    image = objects[0]
+    filters = image.get_filters()
+    if not filters or filters[-1] != "DCTDecode":
+        return None
+    if any(f not in image.SIMPLE_FILTERS for f in filters[:-1]):
+        return None
+    a, b, c, d, e, f = image.get_matrix().get()
+    width_pt, height_pt = page.get_size()
+    upright = b == 0 and c == 0 and e == 0 and f == 0
+    if not (upright and abs(a - width_pt) < 1 and abs(d - height_pt) < 1):
+        return None
+    metadata = image.get_metadata()
+    if metadata.colorspace not in (pdfium_raw.FPDF_COLORSPACE_DEVICEGRAY,
+                                   pdfium_raw.FPDF_COLORSPACE_DEVICERGB):
+        return None
+    _check_pixels((metadata.width, metadata.height), limits)
+    return bytes(image.get_data(decode_simple=True))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import struct
 import subprocess
 import sys
@@ -148,3 +149,54 @@ def test_page_turned_by_its_exif_tag_is_read_upright(tmp_path: Path, name: str) 
     gray = load_document(tmp_path / name, LoadLimits()).image
     assert gray.shape == (80, 50)
     assert gray[5, 45] < 60 and gray[5, 5] > 200
+
+
+def _scanned_pdf(path: Path, page: Image.Image, dpi: int, *, stamp: bool = False) -> Path:
+    """A scan wrapped in a PDF as scanners do: the JPEG embedded as is."""
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    jpeg = io.BytesIO()
+    page.save(jpeg, format="JPEG", quality=90)
+    size = (page.width * 72 / dpi, page.height * 72 / dpi)
+    pdf = canvas.Canvas(str(path), pagesize=size)
+    pdf.drawImage(ImageReader(io.BytesIO(jpeg.getvalue())), 0, 0, *size)
+    if stamp:  # something drawn over the scan: only rendering shows it
+        pdf.rect(0, 0, size[0] / 2, size[1] / 2, fill=1)
+    pdf.save()
+    return path
+
+
+def _a4_page(dpi: int) -> Image.Image:
+    page = Image.new("L", (round(8.27 * dpi), round(11.69 * dpi)), 250)
+    page.paste(0, (0, 0, dpi, dpi))  # an inch-square mark at the top left
+    return page
+
+
+@pytest.mark.parametrize("dpi", [200, 300])
+def test_scanned_pdf_page_comes_out_at_300_dpi(tmp_path: Path, dpi: int) -> None:
+    path = _scanned_pdf(tmp_path / "scan.pdf", _a4_page(dpi), dpi)
+    document = load_document(path, LoadLimits())
+    gray = document.image
+    assert (document.kind, document.dpi) == ("scan", 300.0)
+    assert abs(gray.shape[1] - 2481) <= 1 and abs(gray.shape[0] - 3507) <= 1
+    assert gray[150, 150] < 40 and gray[150, 450] > 200  # the mark, an inch wide
+
+
+def test_scanned_pdf_with_more_than_the_scan_is_drawn_whole(tmp_path: Path) -> None:
+    path = _scanned_pdf(tmp_path / "stamped.pdf", _a4_page(300), 300, stamp=True)
+    gray = load_document(path, LoadLimits()).image
+    assert gray[-100, 100] < 40  # the filled rectangle over the lower left quarter
+    assert gray[100, -100] > 200
+
+
+def test_only_a_page_that_is_one_jpeg_skips_rendering(tmp_path: Path) -> None:
+    import pypdfium2 as pdfium
+
+    from extractors.loader import _lone_page_jpeg
+
+    plain = _scanned_pdf(tmp_path / "plain.pdf", _a4_page(200), 200)
+    stamped = _scanned_pdf(tmp_path / "stamped.pdf", _a4_page(200), 200, stamp=True)
+    found = [_lone_page_jpeg(pdfium.PdfDocument(p)[0], LoadLimits()) for p in (plain, stamped)]
+    assert found[0] is not None and found[0][:3] == b"\xff\xd8\xff"
+    assert found[1] is None
