@@ -21,7 +21,11 @@ from extractors.template import FormTemplate
 
 log = logging.getLogger(__name__)
 
-LOW = 0.25  # scale of the thumbnails used for scoring and refinement
+# Scale of the thumbnails used for scoring and refinement. ECC's buffers
+# grow with the thumbnail (~70 bytes a pixel): at 0.25 they were a worker's
+# largest transient (+39 MB); at 0.18, +20 MB, with registration marks
+# landing 0.26 px from their place on average (0.16 at 0.25; 0.64 at 0.125).
+LOW = 0.18
 MIN_SCORE = 0.35  # blank-vs-page correlation below which a fit is not this form
 GOOD_SCORE = 0.6  # a fit this good needs no feature-matching fallback
 MAX_MARK_RESIDUAL_PX = 12.0
