@@ -88,12 +88,18 @@ _NUMERIC_DATE = OcrProfile("eng", whitelist=_DIGITS + "-/.",
 # with `eng` first, so the third reading is its `chi_sim` model, held to the
 # same characters (on the tuning seeds' 27 split addresses it sided with
 # RapidOCR 4 times, each time rightly).
+# Numbers are read as one raw line (psm 13): as a text line (psm 7) the
+# `chi_sim` model adds a digit in the gap of a grouped mobile (`135 7175
+# 2835` read `135271752835`) or splits a wide 7 (`75` read `795`).
+# ID numbers get one too: passports (`M55224123`) are often where the two
+# engines split, Tesseract's `eng` model dropping or changing a character.
 TIE_BREAKERS: dict[str, OcrProfile] = {
     "date": _NUMERIC_DATE, "date_or_longterm": _NUMERIC_DATE,
     "email": OcrProfile("chi_sim", whitelist=PROFILES["email"].whitelist),
-    "mobile": OcrProfile("chi_sim", whitelist=_DIGITS),
-    "digits": OcrProfile("chi_sim", whitelist=_DIGITS),
-    "amount": OcrProfile("chi_sim", whitelist=_DIGITS + "."),
+    "mobile": OcrProfile("chi_sim", psm=13, whitelist=_DIGITS),
+    "digits": OcrProfile("chi_sim", psm=13, whitelist=_DIGITS),
+    "amount": OcrProfile("chi_sim", psm=13, whitelist=_DIGITS + "."),
+    "id_number": OcrProfile("chi_sim", psm=13, whitelist=_DIGITS + _UPPER),
 }
 
 
@@ -192,7 +198,8 @@ def read_comb(
     # length cannot be right, whichever engine made it.
     fits = len(inked)
     return second_opinion(reading, image, spec.type, engines,
-                          lambda t, r: well_formed(t, r) and len(r) == fits)
+                          lambda t, r: well_formed(t, r) and len(r) == fits,
+                          _tie_breaker(spec.type, engines.primary))
 
 
 def _read_comb_primary(

@@ -205,6 +205,54 @@ def test_a_date_split_asks_tesseracts_other_model_and_records_its_reading(
     assert [c["lang"] for c in primary.calls] == ["chi_sim", "eng"]
 
 
+def test_a_split_id_number_asks_tesseracts_other_model_on_the_comb(
+    template: FormTemplate, blank: np.ndarray
+) -> None:
+    # Given Tesseract's eng model misreads one digit and RapidOCR does not
+    spec = template.field("id_number")
+    for cell in spec.cells:
+        _write(blank, (cell[0] - 8, cell[1], cell[2], cell[3] + 6), "7")
+    by_model = {"eng": "110105194912310021", "chi_sim": "11010519491231002X"}
+    primary = FakeOcrEngine(script=lambda image, lang, psm, wl: OcrResult(by_model[lang], 0.6))
+    engines = OcrEngines(primary,
+                         FakeOcrEngine(replies=[OcrResult("11010519491231002X", 0.99)]))
+
+    # When the comb is read
+    reading = read_field(blank, template.blank, spec, engines)
+
+    # Then the chi_sim model, held to digits and capitals, sides with RapidOCR
+    assert (reading.raw, reading.agreement) == ("11010519491231002X", True)
+    assert [r.engine for r in reading.readings] == ["tesseract", "rapidocr", "tesseract-third"]
+    third = primary.calls[-1]
+    assert (third["lang"], third["psm"]) == ("chi_sim", 13)
+    assert "M" in str(third["whitelist"])
+
+
+def test_a_number_split_is_read_again_as_one_raw_line(
+    template: FormTemplate, blank: np.ndarray
+) -> None:
+    # Given a grouped mobile that Tesseract's eng model reads 185 for 135,
+    # and whose chi_sim reading is right only as a raw line (psm 13): as a
+    # text line it adds a digit in a group's gap
+    spec = template.field("mobile")
+    _write(blank, spec.zone, "135 7175 2835")
+
+    def tesseract(image: np.ndarray, lang: str, psm: int, wl: str | None) -> OcrResult:
+        if lang == "eng":
+            return OcrResult("185 7175 2835", 0.9)
+        return OcrResult("13571752835" if psm == 13 else "135271752835", 0.5)
+
+    primary = FakeOcrEngine(script=tesseract)
+    engines = OcrEngines(primary, FakeOcrEngine(replies=[OcrResult("135 7175 2835", 0.99)]))
+
+    # When the zone is read
+    reading = read_field(blank, template.blank, spec, engines)
+
+    # Then two models agree on RapidOCR's reading
+    assert (reading.raw, reading.agreement) == ("135 7175 2835", True)
+    assert reading.confidence > 0.95
+
+
 def test_an_agreed_but_ambiguous_mailbox_is_not_settled_by_its_domain() -> None:
     # Both engines read "l" where letters meet digits: "peacel67" may be
     # "peace167"; the known domain must not carry it.
