@@ -18,7 +18,7 @@ from extractors.types import EngineReading, FieldReading
 from extractors.vote import Voted, read_in_context, sided_with_second, tidy, vote
 
 WellFormed = Callable[[str, str], bool]
-TieBreaker = Callable[[np.ndarray], str]  # a third reading, by another model
+TieBreaker = Callable[[np.ndarray], str]  # a third reading (another model or segmentation)
 THIRD_SUFFIX = "third"
 # Types read one character per comb cell or as digits: spaces are layout.
 _NO_SPACES = frozenset({"id_number", "digits", "amount"})

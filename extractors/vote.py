@@ -320,8 +320,9 @@ def _aligned_probs(second: EngineReading, text: str) -> tuple[float, ...] | None
 
 def sided_with_second(voted: Voted, second: EngineReading, third: EngineReading,
                       field_type: str) -> Voted:
-    """After a split vote, a third reading by a different model that agrees
-    with the second engine makes two independent models agree: scored as
+    """After a split vote, a third Tesseract reading (its other model, or
+    another segmentation of the line) that agrees with the second engine
+    makes two independent engines agree: scored as
     agreement, on the second engine's weakest character. A third reading
     that sides with the primary changes nothing: the primary's two models
     share one engine and its preprocessing, so they are not independent.
