@@ -288,9 +288,15 @@ def read_in_context(address: str) -> str:
       gives a bank a mail domain made to look like Hotmail's.
 
     Where letters meet digits (`luckyl78`, `sat0422`) or a word ends in
-    look-alikes (`cloud11`, `lily1`) both readings stay possible: nothing
-    changes, and `ambiguous_mailbox` sends it to a person. Spaces, never
-    part of an address, are dropped first; every other character is kept."""
+    look-alikes (`cloud11`, `lily1`) both readings stay possible and
+    nothing changes here. `fields.ambiguous_mailbox` then sends a letter
+    look-alike touching digits (`luckyl78`) and a number made of
+    look-alikes only (`cloud11`) to a person; a number that merely starts
+    with 0 or 1 (`sat0422`) is taken as read: in 1,000 generated forms
+    (seed 7001) 97 such addresses were right and one wrong (`sato688` read
+    `sat0688` by both engines, RapidOCR giving `o` 0.8 %, less than it gave
+    the other shape on many right ones). Spaces, never part of an address,
+    are dropped first; every other character is kept."""
     address = "".join(address.split())
     out = list(address)
     for run in _LOOKALIKE_RUN.finditer(address):
