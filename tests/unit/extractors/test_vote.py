@@ -448,6 +448,8 @@ def test_an_address_split_is_read_again_as_one_raw_line_in_context_keeping_the_r
     assert [(r.engine, r.text) for r in reading.readings] == [
         ("tesseract", "cloud.sun866@out1look.com"), ("rapidocr", "c1oud.sun366@out1ook.com"),
         ("tesseract-third", "c1oud.sun366@outlook.com")]
+    third = primary.calls[-1]
+    assert (third["lang"], third["psm"]) == ("eng", 13)
 
 
 def test_a_third_address_reading_sides_with_the_second_up_to_its_forced_characters() -> None:
