@@ -31,7 +31,7 @@ def test_the_throughput_bench_runs_every_phase_on_a_tiny_set(tmp_path: Path) -> 
     assert (figures["scans"], figures["digital"]) == (1, 1)
     for key in ("baseline_median_s", "pipeline_median_s", "median_ratio", "p95_ratio",
                 "digital_median_ms", "overhead_share", "per_minute_one", "per_minute_two",
-                "scaling", "peak_rss_mb"):
+                "scaling", "peak_rss_mb", "peak_worker_shared_mb"):
         assert figures[key] is not None and figures[key] > 0, key
     assert 0 < figures["overhead_share"] < 1
     assert "median s/page, full pipeline ÷ raw tesseract" in done.output
