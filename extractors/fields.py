@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from extractors.engines import as_engines
-from extractors.ink import ZoneText, added_ink, crop, ocr_ready, zone_text
+from extractors.ink import Blank, ZoneText, added_ink, crop, ocr_ready, zone_text
 from extractors.ocr import OcrEngine, OcrResult
 from extractors.second import second_opinion
 from extractors.template import FieldSpec
@@ -109,7 +109,7 @@ TIE_BREAKERS: dict[str, OcrProfile] = {
 
 
 def read_field(
-    page: np.ndarray, blank: np.ndarray, spec: FieldSpec, engine: OcrEngine
+    page: np.ndarray, blank: Blank, spec: FieldSpec, engine: OcrEngine
 ) -> FieldReading:
     """Dispatch on the field kind."""
     if spec.kind == "choice":
@@ -122,7 +122,7 @@ def read_field(
 
 
 def read_text(
-    page: np.ndarray, blank: np.ndarray, spec: FieldSpec, engine: OcrEngine
+    page: np.ndarray, blank: Blank, spec: FieldSpec, engine: OcrEngine
 ) -> FieldReading:
     """OCR the ink added to a text or comb zone (whole comb row in one call)."""
     zone = spec.zone
@@ -183,7 +183,7 @@ def _read_with_profiles(
 
 
 def read_comb(
-    page: np.ndarray, blank: np.ndarray, spec: FieldSpec, engine: OcrEngine
+    page: np.ndarray, blank: Blank, spec: FieldSpec, engine: OcrEngine
 ) -> FieldReading:
     """One character per cell: read the row in one call (fast), and only if
     the count of characters disagrees with the count of inked cells, read
@@ -333,7 +333,7 @@ def text_confidence(result: OcrResult, raw: str, profile: OcrProfile) -> float:
     return round(confidence, 3)
 
 
-def read_choice(page: np.ndarray, blank: np.ndarray, spec: FieldSpec) -> FieldReading:
+def read_choice(page: np.ndarray, blank: Blank, spec: FieldSpec) -> FieldReading:
     """Ticked options: new ink covering enough of each option box."""
     densities = {code: _tick_density(page, blank, box) for code, box in spec.options}
     marked = tuple(code for code, d in densities.items() if d >= TICK_DENSITY)
@@ -344,19 +344,19 @@ def read_choice(page: np.ndarray, blank: np.ndarray, spec: FieldSpec) -> FieldRe
                         marked=marked, box=spec.zone)
 
 
-def _tick_density(page: np.ndarray, blank: np.ndarray, box: tuple[int, int, int, int]) -> float:
+def _tick_density(page: np.ndarray, blank: Blank, box: tuple[int, int, int, int]) -> float:
     # Ticks often overshoot the box; a small margin catches their strokes.
     margin = 6
     ink = added_ink(crop(page, box, margin), crop(blank, box, margin))
     return float(ink.mean()) if ink.size else 0.0
 
 
-def tick_densities(page: np.ndarray, blank: np.ndarray, spec: FieldSpec) -> dict[str, float]:
+def tick_densities(page: np.ndarray, blank: Blank, spec: FieldSpec) -> dict[str, float]:
     """Per-option ink density, exposed for calibration and diagnostics."""
     return {code: _tick_density(page, blank, box) for code, box in spec.options}
 
 
-def read_signature(page: np.ndarray, blank: np.ndarray, spec: FieldSpec) -> FieldReading:
+def read_signature(page: np.ndarray, blank: Blank, spec: FieldSpec) -> FieldReading:
     zone = spec.zone
     density = float(added_ink(crop(page, zone), crop(blank, zone)).mean())
     present = density >= SIGNATURE_DENSITY

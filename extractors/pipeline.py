@@ -56,7 +56,7 @@ def _extract_scan(
     log.debug("aligned by %s, rotation %d, score %.2f",
               alignment.method, alignment.rotation, alignment.score)
     fields: dict[str, FieldReading] = {
-        spec.key: read_field(alignment.page, template.blank, spec, engine)
+        spec.key: read_field(alignment.page, template.blank_zones, spec, engine)
         for spec in template.fields
     }
     notes = (

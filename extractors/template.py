@@ -17,9 +17,13 @@ import numpy as np
 import yaml
 
 from config.errors import ConfigurationError
+from extractors.ink import BlankZones
 from extractors.types import Box, FieldKind
 
 _KINDS: frozenset[str] = frozenset({"text", "comb", "choice", "signature"})
+# Blank kept around each zone: at least the widest margin a reader crops
+# (tick boxes: 6 px).
+BLANK_MARGIN = 8
 
 
 @dataclass(frozen=True)
@@ -59,9 +63,11 @@ class FormTemplate:
     blank_path: Path
     markers: tuple[str, ...] = ()
 
-    @cached_property
+    @property
     def blank(self) -> np.ndarray:
-        """The blank page, grayscale uint8, read once on first use."""
+        """The whole blank page, grayscale uint8, read from disk at each use:
+        a worker keeps only what it derives from it (the alignment's
+        thumbnail and features, `blank_zones`)."""
         image = cv2.imread(str(self.blank_path), cv2.IMREAD_GRAYSCALE)
         if image is None:
             raise ConfigurationError(f"cannot read blank form image {self.blank_path}")
@@ -71,6 +77,11 @@ class FormTemplate:
                 f"layout says {self.width}x{self.height}"
             )
         return image
+
+    @cached_property
+    def blank_zones(self) -> BlankZones:
+        """The blank around every field's zone, all the field readers crop."""
+        return BlankZones(self.blank, (spec.zone for spec in self.fields), BLANK_MARGIN)
 
     def field(self, key: str) -> FieldSpec:
         for spec in self.fields:

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import numpy as np
+import pytest
+
+from extractors.ink import crop
 from extractors.template import FormTemplate
 
 
@@ -15,6 +19,15 @@ def test_template_reads_layout_and_types(template: FormTemplate) -> None:
     assert "KYC-P01" in template.markers
 
 
-def test_blank_is_loaded_once_as_grayscale(template: FormTemplate) -> None:
-    assert template.blank.shape == (3508, 2480)
-    assert template.blank is template.blank
+def test_blank_is_grayscale_and_workers_keep_only_its_zones(template: FormTemplate) -> None:
+    whole = template.blank
+    assert whole.shape == (3508, 2480) and whole.dtype == np.uint8
+    zones = template.blank_zones
+    assert zones is template.blank_zones  # built once
+    for spec in template.fields:
+        boxes = [(spec.zone, 0), *((cell, 0) for cell in spec.cells),
+                 *((box, 6) for _, box in spec.options)]
+        for box, margin in boxes:
+            assert np.array_equal(crop(zones, box, margin), crop(whole, box, margin)), spec.key
+    with pytest.raises(KeyError):
+        crop(zones, template.registration_marks[0], 0)  # no field there
