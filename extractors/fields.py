@@ -13,7 +13,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from extractors.engines import as_engines
-from extractors.ink import Blank, ZoneText, added_ink, crop, ocr_ready, zone_text
+from extractors.ink import (
+    TICK_MARGIN_PX,
+    Blank,
+    ZoneText,
+    added_ink,
+    crop,
+    ocr_ready,
+    zone_text,
+)
 from extractors.ocr import OcrEngine, OcrResult
 from extractors.second import second_opinion
 from extractors.template import FieldSpec
@@ -86,18 +94,18 @@ DEFAULT_PROFILE = OcrProfile("chi_sim+eng")
 _NUMERIC_DATE = OcrProfile("eng", whitelist=_DIGITS + "-/.",
                            pattern=r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
 # Numbers the other way round: Tesseract reads them with `eng` first, so
-# the third reading is its `chi_sim` model, held to the same characters.
-# An e-mail address is read again by `eng` as one raw line (psm 13): a
-# different segmentation of the line, whose errors differ from the text
-# line's (psm 7), and a different engine from RapidOCR, so siding with it
-# makes two engines agree. On the tuning seeds' 56 split addresses it sided
-# with RapidOCR 16 times, 15 rightly (the other, without an @, is malformed
-# and never taken); the `chi_sim` model sided 4 times.
-# Numbers are read as one raw line (psm 13): as a text line (psm 7) the
-# `chi_sim` model adds a digit in the gap of a grouped mobile (`135 7175
-# 2835` read `135271752835`) or splits a wide 7 (`75` read `795`).
-# ID numbers get one too: passports (`M55224123`) are often where the two
-# engines split, Tesseract's `eng` model dropping or changing a character.
+# the third reading is its `chi_sim` model, held to the same characters and
+# as one raw line (psm 13): as a text line (psm 7) it adds a digit in the
+# gap of a grouped mobile (`135 7175 2835` read `135271752835`) or splits a
+# wide 7 (`75` read `795`). ID numbers get one too: passports (`M55224123`)
+# are often where the two engines split, Tesseract's `eng` model dropping
+# or changing a character.
+# An e-mail address is read again by `eng` as one raw line: a different
+# segmentation of the line, whose errors differ from the text line's, and
+# a different engine from RapidOCR, so siding with it makes two engines
+# agree. On the tuning seeds' 56 split addresses it sided with RapidOCR 16
+# times, 15 rightly (the other, without an @, is malformed and never
+# taken); the `chi_sim` model sided 4 times.
 TIE_BREAKERS: dict[str, OcrProfile] = {
     "date": _NUMERIC_DATE, "date_or_longterm": _NUMERIC_DATE,
     "email": OcrProfile("eng", psm=13, whitelist=PROFILES["email"].whitelist),
@@ -345,9 +353,7 @@ def read_choice(page: np.ndarray, blank: Blank, spec: FieldSpec) -> FieldReading
 
 
 def _tick_density(page: np.ndarray, blank: Blank, box: tuple[int, int, int, int]) -> float:
-    # Ticks often overshoot the box; a small margin catches their strokes.
-    margin = 6
-    ink = added_ink(crop(page, box, margin), crop(blank, box, margin))
+    ink = added_ink(crop(page, box, TICK_MARGIN_PX), crop(blank, box, TICK_MARGIN_PX))
     return float(ink.mean()) if ink.size else 0.0
 
 

@@ -25,6 +25,8 @@ FAINT_MAX_RATIO = 0.86  # never call anything lighter than this ink
 # that a two-digit value in a wide zone still sets it.
 FAINT_PERCENTILE = 0.2
 FAINT_REACH = 0.65  # how far from the darkest ink towards paper the cut sits
+# Ticks often overshoot their box: the widest margin any reader crops.
+TICK_MARGIN_PX = 6
 
 
 class BlankZones:

@@ -28,6 +28,8 @@ RENDER_DPI = 300
 # that merely carries a stray text object (e.g. a scanner's footer stamp).
 MIN_TEXT_CHARS = 20
 EXIF_ORIENTATION = 0x0112  # the EXIF tag that says how the camera was held
+# Padding after a JPEG's end marker looked through; more sends it to Pillow.
+_JPEG_TAIL = 4096
 # PDFium is not thread-safe: two threads in it at once crash the process
 # (seen: a worker with two threads, SIGSEGV). Every use of it in a process
 # holds this lock, the workers' loader and the review workspace's renderer.
@@ -152,7 +154,7 @@ def _plain(data: bytes, im: Image.Image) -> bool:
     if "transparency" in im.info or _may_be_turned(data, im):
         return False
     # libjpeg pads a cut-off JPEG with grey and only warns; Pillow refuses it.
-    return im.format == "PNG" or data.rstrip(b"\x00\r\n ").endswith(b"\xff\xd9")
+    return im.format == "PNG" or data[-_JPEG_TAIL:].rstrip(b"\x00\r\n ").endswith(b"\xff\xd9")
 
 
 def _may_be_turned(data: bytes, im: Image.Image) -> bool:

@@ -17,13 +17,10 @@ import numpy as np
 import yaml
 
 from config.errors import ConfigurationError
-from extractors.ink import BlankZones
+from extractors.ink import TICK_MARGIN_PX, BlankZones
 from extractors.types import Box, FieldKind
 
 _KINDS: frozenset[str] = frozenset({"text", "comb", "choice", "signature"})
-# Blank kept around each zone: at least the widest margin a reader crops
-# (tick boxes: 6 px).
-BLANK_MARGIN = 8
 
 
 @dataclass(frozen=True)
@@ -81,7 +78,7 @@ class FormTemplate:
     @cached_property
     def blank_zones(self) -> BlankZones:
         """The blank around every field's zone, all the field readers crop."""
-        return BlankZones(self.blank, (spec.zone for spec in self.fields), BLANK_MARGIN)
+        return BlankZones(self.blank, (spec.zone for spec in self.fields), TICK_MARGIN_PX)
 
     def field(self, key: str) -> FieldSpec:
         for spec in self.fields:
