@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 
 from config.errors import RejectedInput
+from extractors.ink import TICK_MARGIN_PX, Zones
 from extractors.template import FormTemplate
 
 log = logging.getLogger(__name__)
@@ -39,14 +40,33 @@ ECC_EPSILON = 1e-3
 
 
 @dataclass(frozen=True)
-class Alignment:
-    """A page warped onto the blank; `matrix` maps source pixels to blank pixels."""
+class Registration:
+    """Where a scan lies on the blank: `matrix` maps scan pixels to blank
+    pixels (a turn of the page included)."""
 
-    page: np.ndarray
     matrix: np.ndarray
     rotation: int
     method: str
     score: float
+
+    def warp_page(self, scan: np.ndarray, template: FormTemplate) -> np.ndarray:
+        """The whole scan warped onto the blank."""
+        return cv2.warpAffine(scan, self.matrix, (template.width, template.height),
+                              flags=cv2.INTER_LINEAR, borderValue=255)
+
+    def warp_zones(self, scan: np.ndarray, template: FormTemplate) -> Zones:
+        """Only what the field readers crop of that page: a third of its
+        pixels, so a worker never holds the scan and the whole registered
+        page at once (~9 MB each at 300 dpi)."""
+        return Zones.warped(scan, self.matrix, (template.height, template.width),
+                            template.field_zones, TICK_MARGIN_PX)
+
+
+@dataclass(frozen=True)
+class Alignment(Registration):
+    """A registration with the whole page warped (what a reviewer is shown)."""
+
+    page: np.ndarray
 
 
 class Page:
@@ -79,7 +99,14 @@ Candidate = tuple[int, np.ndarray | None, str]  # rotation, matrix or None, meth
 
 
 def align_page(image: np.ndarray, template: FormTemplate) -> Alignment:
-    """Warp `image` onto `template`; raise RejectedInput(not_a_form) if impossible."""
+    """Register `image` and warp the whole of it onto `template`."""
+    found = register(image, template)
+    return Alignment(found.matrix, found.rotation, found.method, found.score,
+                     page=found.warp_page(image, template))
+
+
+def register(image: np.ndarray, template: FormTemplate) -> Registration:
+    """Where `image` lies on `template`; RejectedInput(not_a_form) if nowhere."""
     page = Page(image)
     # Squares are found once, in the scan's pixels, and paired with the
     # marks of each candidate upright turn of the page.
@@ -100,9 +127,7 @@ def align_page(image: np.ndarray, template: FormTemplate) -> Alignment:
         raise RejectedInput(f"page does not match form {template.form_id} (score {score})",
                             code="not_a_form")
     score, rotation, matrix, method = best
-    warped = cv2.warpAffine(image, matrix, (template.width, template.height),
-                            flags=cv2.INTER_LINEAR, borderValue=255)
-    return Alignment(page=warped, matrix=matrix, rotation=rotation, method=method, score=score)
+    return Registration(matrix, rotation, method, score)
 
 
 def _best_refined(page: Page, fits: list[Candidate], template: FormTemplate) -> Fit | None:

@@ -15,7 +15,7 @@ import numpy as np
 from extractors.engines import as_engines
 from extractors.ink import (
     TICK_MARGIN_PX,
-    Blank,
+    Image,
     ZoneText,
     added_ink,
     crop,
@@ -117,7 +117,7 @@ TIE_BREAKERS: dict[str, OcrProfile] = {
 
 
 def read_field(
-    page: np.ndarray, blank: Blank, spec: FieldSpec, engine: OcrEngine
+    page: Image, blank: Image, spec: FieldSpec, engine: OcrEngine
 ) -> FieldReading:
     """Dispatch on the field kind."""
     if spec.kind == "choice":
@@ -130,7 +130,7 @@ def read_field(
 
 
 def read_text(
-    page: np.ndarray, blank: Blank, spec: FieldSpec, engine: OcrEngine
+    page: Image, blank: Image, spec: FieldSpec, engine: OcrEngine
 ) -> FieldReading:
     """OCR the ink added to a text or comb zone (whole comb row in one call)."""
     zone = spec.zone
@@ -191,7 +191,7 @@ def _read_with_profiles(
 
 
 def read_comb(
-    page: np.ndarray, blank: Blank, spec: FieldSpec, engine: OcrEngine
+    page: Image, blank: Image, spec: FieldSpec, engine: OcrEngine
 ) -> FieldReading:
     """One character per cell: read the row in one call (fast), and only if
     the count of characters disagrees with the count of inked cells, read
@@ -341,7 +341,7 @@ def text_confidence(result: OcrResult, raw: str, profile: OcrProfile) -> float:
     return round(confidence, 3)
 
 
-def read_choice(page: np.ndarray, blank: Blank, spec: FieldSpec) -> FieldReading:
+def read_choice(page: Image, blank: Image, spec: FieldSpec) -> FieldReading:
     """Ticked options: new ink covering enough of each option box."""
     densities = {code: _tick_density(page, blank, box) for code, box in spec.options}
     marked = tuple(code for code, d in densities.items() if d >= TICK_DENSITY)
@@ -352,17 +352,17 @@ def read_choice(page: np.ndarray, blank: Blank, spec: FieldSpec) -> FieldReading
                         marked=marked, box=spec.zone)
 
 
-def _tick_density(page: np.ndarray, blank: Blank, box: tuple[int, int, int, int]) -> float:
+def _tick_density(page: Image, blank: Image, box: tuple[int, int, int, int]) -> float:
     ink = added_ink(crop(page, box, TICK_MARGIN_PX), crop(blank, box, TICK_MARGIN_PX))
     return float(ink.mean()) if ink.size else 0.0
 
 
-def tick_densities(page: np.ndarray, blank: Blank, spec: FieldSpec) -> dict[str, float]:
+def tick_densities(page: Image, blank: Image, spec: FieldSpec) -> dict[str, float]:
     """Per-option ink density, exposed for calibration and diagnostics."""
     return {code: _tick_density(page, blank, box) for code, box in spec.options}
 
 
-def read_signature(page: np.ndarray, blank: Blank, spec: FieldSpec) -> FieldReading:
+def read_signature(page: Image, blank: Image, spec: FieldSpec) -> FieldReading:
     zone = spec.zone
     density = float(added_ink(crop(page, zone), crop(blank, zone)).mean())
     present = density >= SIGNATURE_DENSITY

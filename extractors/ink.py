@@ -29,32 +29,59 @@ FAINT_REACH = 0.65  # how far from the darkest ink towards paper the cut sits
 TICK_MARGIN_PX = 6
 
 
-class BlankZones:
-    """The blank form's pixels around each field's zone, and nothing else:
-    all that reading a page needs of the blank, at a third of the whole
-    page's 8.7 MB in every worker."""
+class Zones:
+    """An image's pixels around each field's zone, and nothing else: all
+    that reading a page needs, at about a third of the whole page's 8.7 MB.
 
-    def __init__(self, blank: np.ndarray, zones: Iterable[Box], margin: int) -> None:
-        self.shape = blank.shape
-        self._regions = [(region, _sliced(blank, region).copy())
-                         for region in {_bounds(blank.shape, zone, margin) for zone in zones}]
+    Workers keep the blank form this way (`cut` from the whole blank), and
+    read each scan this way (`warped`: only the zones are warped out of the
+    scan, so the registered page is never made whole beside the scan).
+    """
+
+    def __init__(self, shape: tuple[int, ...], regions: list[tuple[Box, np.ndarray]]) -> None:
+        self.shape = shape
+        self._regions = regions
+
+    @classmethod
+    def cut(cls, image: np.ndarray, zones: Iterable[Box], margin: int) -> Zones:
+        return cls(image.shape, [(region, _sliced(image, region).copy())
+                                 for region in _regions(image.shape, zones, margin)])
+
+    @classmethod
+    def warped(cls, scan: np.ndarray, matrix: np.ndarray, shape: tuple[int, int],
+               zones: Iterable[Box], margin: int) -> Zones:
+        """The zones of the page `cv2.warpAffine(scan, matrix, ...)` would
+        make at `shape` (height, width), warped one region at a time."""
+        regions = []
+        for region in _regions(shape, zones, margin):
+            x0, y0, x1, y1 = region
+            shifted = matrix.astype(np.float64)  # a copy: the region's origin moves
+            shifted[:, 2] -= (x0, y0)
+            pixels = cv2.warpAffine(scan, shifted, (x1 - x0, y1 - y0),
+                                    flags=cv2.INTER_LINEAR, borderValue=255)
+            regions.append((region, pixels))
+        return cls(shape, regions)
 
     def crop(self, box: Box, margin: int) -> np.ndarray:
-        """What `crop(blank, box, margin)` gives on the whole blank."""
+        """What `crop(image, box, margin)` gives on the whole image."""
         x0, y0, x1, y1 = _bounds(self.shape, box, margin)
         for (rx0, ry0, rx1, ry1), pixels in self._regions:
             if rx0 <= x0 and ry0 <= y0 and x1 <= rx1 and y1 <= ry1:
                 return pixels[y0 - ry0:y1 - ry0, x0 - rx0:x1 - rx0]
-        raise KeyError(f"no blank kept around {box} (margin {margin})")
+        raise KeyError(f"no pixels kept around {box} (margin {margin})")
 
 
-Blank = np.ndarray | BlankZones
+Image = np.ndarray | Zones
 
 
-def crop(image: Blank, box: Box, margin: int = 0) -> np.ndarray:
-    if isinstance(image, BlankZones):
+def crop(image: Image, box: Box, margin: int = 0) -> np.ndarray:
+    if isinstance(image, Zones):
         return image.crop(box, margin)
     return _sliced(image, box, margin)
+
+
+def _regions(shape: tuple[int, ...], zones: Iterable[Box], margin: int) -> set[Box]:
+    return {_bounds(shape, zone, margin) for zone in zones}
 
 
 def _sliced(image: np.ndarray, box: Box, margin: int = 0) -> np.ndarray:

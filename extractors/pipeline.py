@@ -9,9 +9,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from extractors.align import Alignment, align_page
+from extractors.align import Registration, register
 from extractors.digital import read_digital
 from extractors.fields import read_field
+from extractors.ink import Zones
 from extractors.loader import LoadedDocument, LoadLimits, load_document
 from extractors.ocr import OcrEngine
 from extractors.template import FormTemplate
@@ -34,12 +35,13 @@ def extract(
     if document.kind == "digital":
         return _extract_digital(document, template)
     assert document.image is not None  # the loader guarantees an image for scans
-    alignment = align_page(document.image, template)
+    registration = register(document.image, template)
+    page = registration.warp_zones(document.image, template)
     pages = document.pages
-    # The scan is not looked at again once aligned: dropped here, it is not
-    # held (~9 MB at 300 dpi) beside the aligned page while fields are read.
+    # The scan is not looked at again once its zones are warped: dropped
+    # here, it is not held (~9 MB at 300 dpi) while fields are read.
     del document
-    return _extract_scan(alignment, pages, template, engine)
+    return _extract_scan(registration, page, pages, template, engine)
 
 
 def _extract_digital(document: LoadedDocument, template: FormTemplate) -> Extraction:
@@ -51,17 +53,18 @@ def _extract_digital(document: LoadedDocument, template: FormTemplate) -> Extrac
 
 
 def _extract_scan(
-    alignment: Alignment, pages: int, template: FormTemplate, engine: OcrEngine
+    registration: Registration, page: Zones, pages: int, template: FormTemplate,
+    engine: OcrEngine,
 ) -> Extraction:
     log.debug("aligned by %s, rotation %d, score %.2f",
-              alignment.method, alignment.rotation, alignment.score)
+              registration.method, registration.rotation, registration.score)
     fields: dict[str, FieldReading] = {
-        spec.key: read_field(alignment.page, template.blank_zones, spec, engine)
+        spec.key: read_field(page, template.blank_zones, spec, engine)
         for spec in template.fields
     }
     notes = (
-        f"aligned by {alignment.method}",
-        f"rotation {alignment.rotation}",
-        f"alignment score {alignment.score:.2f}",
+        f"aligned by {registration.method}",
+        f"rotation {registration.rotation}",
+        f"alignment score {registration.score:.2f}",
     )
     return Extraction(template.form_id, "scan", pages, fields, notes=notes)

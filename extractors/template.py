@@ -17,7 +17,7 @@ import numpy as np
 import yaml
 
 from config.errors import ConfigurationError
-from extractors.ink import TICK_MARGIN_PX, BlankZones
+from extractors.ink import TICK_MARGIN_PX, Zones
 from extractors.types import Box, FieldKind
 
 _KINDS: frozenset[str] = frozenset({"text", "comb", "choice", "signature"})
@@ -76,9 +76,15 @@ class FormTemplate:
         return image
 
     @cached_property
-    def blank_zones(self) -> BlankZones:
+    def blank_zones(self) -> Zones:
         """The blank around every field's zone, all the field readers crop."""
-        return BlankZones(self.blank, (spec.zone for spec in self.fields), TICK_MARGIN_PX)
+        return Zones.cut(self.blank, self.field_zones, TICK_MARGIN_PX)
+
+    @property
+    def field_zones(self) -> tuple[Box, ...]:
+        """Every field's zone: the parts of a page the field readers crop
+        (with `TICK_MARGIN_PX` around them)."""
+        return tuple(spec.zone for spec in self.fields)
 
     def field(self, key: str) -> FieldSpec:
         for spec in self.fields:

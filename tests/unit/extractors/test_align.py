@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from config.errors import RejectedInput
-from extractors.align import align_page
+from extractors.align import align_page, register
+from extractors.ink import TICK_MARGIN_PX, crop
 from extractors.template import FormTemplate
 
 
@@ -88,3 +89,19 @@ def test_a_turned_scan_lands_where_the_upright_one_does(
     assert turned.rotation == 90 * turns  # the clockwise turn that undoes np.rot90
     assert np.abs(turned.page.astype(int) - upright.page).mean() < 0.5
     assert _mark_error(turned.page, template) < 1.0
+
+
+@pytest.mark.parametrize("turns", [0, 1])
+def test_warping_only_the_zones_gives_the_whole_pages_pixels_there(
+    template: FormTemplate, blank: np.ndarray, turns: int
+) -> None:
+    filled = blank.copy()
+    cv2.putText(filled, "WANG WU 2001", (700, 630), cv2.FONT_HERSHEY_SIMPLEX, 2, 0, 5)
+    scanned = np.ascontiguousarray(np.rot90(_distort(filled, -2.0, 0.7, (5, -10)), turns))
+    found = register(scanned, template)
+    whole, zones = found.warp_page(scanned, template), found.warp_zones(scanned, template)
+    for spec in template.fields:
+        for box, margin in [(spec.zone, TICK_MARGIN_PX), *((cell, 0) for cell in spec.cells)]:
+            assert np.array_equal(crop(zones, box, margin), crop(whole, box, margin)), spec.key
+    with pytest.raises(KeyError):  # nothing is kept outside the zones
+        crop(zones, template.registration_marks[0])
