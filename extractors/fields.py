@@ -26,7 +26,7 @@ from extractors.ocr import OcrEngine, OcrResult
 from extractors.second import second_opinion
 from extractors.template import FieldSpec
 from extractors.types import FieldReading
-from extractors.vote import lookalike_of_known_domain, tidy
+from extractors.vote import has_stray_dots, lookalike_of_known_domain, tidy
 
 EMPTY_INK_PX = 120  # fewer added-ink pixels than this: the zone is empty
 EMPTY_CONFIDENCE = 0.9
@@ -324,7 +324,8 @@ def well_formed(field_type: str, raw: str) -> bool:
     """Has `raw` the shape of its type (any of the type's profiles)?"""
     if field_type == "email":
         mailbox, _, domain = raw.partition("@")
-        if ambiguous_mailbox(mailbox) or lookalike_of_known_domain(domain):
+        if (ambiguous_mailbox(mailbox) or lookalike_of_known_domain(domain)
+                or has_stray_dots(raw)):
             return False
     profile: OcrProfile | None = PROFILES.get(field_type, DEFAULT_PROFILE)
     while profile is not None:

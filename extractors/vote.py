@@ -3,7 +3,7 @@ confidence means something.
 
 Two engines with different models rarely make the *same* mistake, so
 agreement (after undoing layout differences only: spaces, full-width
-forms, case of e-mail) is the strongest evidence a reading is right, and
+forms, case of e-mail, dots no address can hold) is the strongest evidence a reading is right, and
 disagreement is the strongest evidence it may be wrong. Whether the text
 has the shape its field type needs counts as a third, independent check.
 The chosen text is one engine's reading, word for word, with one
@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extractors.places import division_prefix
 from extractors.types import EngineReading
 
 # Scores of text fields, from the doubt about RapidOCR's weakest character
@@ -91,7 +92,7 @@ def canonical(text: str, field_type: str) -> str:
         return " ".join(joined.split())
     flat = re.sub(r"\s+", "", joined)
     if field_type == "email":
-        return flat.lower()
+        return without_stray_dots(flat.lower())
     if field_type == "country":
         return flat.upper()  # CHN and chn are one code
     if field_type in ("date", "date_or_longterm"):
@@ -102,6 +103,18 @@ def canonical(text: str, field_type: str) -> str:
     if field_type == "mobile":
         return re.sub(r"[-()+]", "", flat)
     return flat
+
+
+def without_stray_dots(address: str) -> str:
+    """An address without the dots none can hold: a second dot in a row, a
+    dot at either end or beside the @. OCR makes them of specks (Tesseract
+    read `qq..com` where RapidOCR read `qq.com`); writing never does."""
+    kept = re.sub(r"\.{2,}", ".", address).strip(".")
+    return re.sub(r"\.?@\.?", "@", kept)
+
+
+def has_stray_dots(address: str) -> bool:
+    return without_stray_dots(address) != address
 
 
 def agreed_score(weakest: float) -> float:
@@ -133,6 +146,10 @@ def vote(primary: EngineReading, second: EngineReading, field_type: str,
         settled = _by_forced_characters(primary, second, primary_ok, second_ok)
         if settled is not None:
             return settled
+    if field_type == "chinese_text":
+        listed = _split_inside_listed_division(primary, second, second_ok)
+        if listed is not None:
+            return listed
     if field_type == "person_name" and primary_ok:
         spaced = _spaced_by_primary(primary, second)
         if spaced is not None:
@@ -165,9 +182,45 @@ def _spaced_by_primary(primary: EngineReading, second: EngineReading) -> Voted |
 
 def _agreement_score(second: EngineReading, field_type: str) -> float:
     """Two readings agree: the score, from the second engine's weakest
-    character (of the mailbox, for an address at a big provider)."""
-    weakest = _mailbox_sureness(second) if field_type == "email" else None
+    character (of the mailbox, for an address at a big provider; after the
+    division names, for a postal address that opens with listed ones)."""
+    weakest = None
+    if field_type == "email":
+        weakest = _mailbox_sureness(second)
+    elif field_type == "chinese_text":
+        weakest = _after_division_sureness(second)
     return agreed_score(sureness(second) if weakest is None else weakest)
+
+
+def _after_division_sureness(second: EngineReading) -> float | None:
+    """RapidOCR's weakest character after the province, city and district
+    its reading opens with, when those are on the list of divisions (which
+    checks them letter for letter); None when there is nothing to skip."""
+    text = canonical(second.text, "chinese_text")
+    probs = _aligned_probs(second, text)
+    listed = division_prefix(text)
+    if probs is None or not 0 < listed < len(text):
+        return None
+    return min(probs[listed:])
+
+
+def _split_inside_listed_division(primary: EngineReading, second: EngineReading,
+                                  second_ok: bool) -> Voted | None:
+    """Two readings of a postal address that differ only inside the
+    division names RapidOCR's opens with, which are on the list, where
+    Tesseract's are not (荔湾区 against 萝湾区): the list settles those
+    characters, and both engines agree on everything after them."""
+    a, b = canonical(primary.text, "chinese_text"), canonical(second.text, "chinese_text")
+    if not second_ok or len(a) != len(b) or a == b:
+        return None
+    listed = division_prefix(b)
+    last_diff = max(i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y)
+    if last_diff >= listed or division_prefix(a) > last_diff:
+        return None
+    weakest = _after_division_sureness(second)
+    if weakest is None:
+        return None
+    return Voted(second.text, agreed_score(weakest), True, (primary.text,))
 
 
 def _mailbox_sureness(second: EngineReading) -> float | None:

@@ -10,6 +10,7 @@ import numpy as np
 from extractors.engines import OcrEngines, as_engines
 from extractors.fields import read_field, well_formed
 from extractors.ocr import FakeOcrEngine, OcrResult
+from extractors.places import division_prefix
 from extractors.second import compare
 from extractors.template import FormTemplate
 from extractors.types import EngineReading
@@ -464,3 +465,65 @@ def test_a_third_address_reading_sides_with_the_second_up_to_its_forced_characte
     # Any other difference leaves the split alone.
     for third in ("moon_light588Goutlook.com", "moon_light583@outlook.con"):
         assert sided_with_second(split, second, _r(third, 0.0), "email") == split, third
+
+
+def test_dots_no_address_can_hold_are_specks_the_other_reading_settles() -> None:
+    # Tesseract read `qq..com` (and capitals) where RapidOCR read it right.
+    primary = _r("snowMoon224@qq..com", 0.8)
+    assert not well_formed("email", primary.text)
+    voted = vote(primary, _rapid("snowmoon224@qq.com", 0.97), "email", False, True)
+    assert (voted.text, voted.agreement) == ("snowmoon224@qq.com", True)
+    assert voted.confidence > 0.95
+    for stray in ("moon..sun@qq.com", ".moon@qq.com", "moon.@qq.com", "moon@.qq.com",
+                  "moon@qq.com."):
+        assert not well_formed("email", stray), stray
+        assert canonical(stray, "email") in ("moon.sun@qq.com", "moon@qq.com"), stray
+    # Both with the stray dot: agreed, but malformed, so always reviewed.
+    both = vote(_r("moon@qq..com", 0.9), _rapid("moon@qq..com"), "email", False, False)
+    assert both.agreement and both.confidence <= CONTRADICTED_CAP
+    # A dot against another character is content in doubt, not a speck.
+    assert vote(_r("moon.sun@qq.com", 0.9), _rapid("moon_sun@qq.com"),
+                "email", True, True).agreement is False
+
+
+def _rapid_probs(text: str, probs: dict[int, float]) -> EngineReading:
+    """A second-engine reading, every character at 0.99 except those given."""
+    return EngineReading("rapidocr", text, 0.9,
+                         tuple(probs.get(i, 0.99) for i in range(len(text))))
+
+
+def test_division_names_on_the_list_are_checked_by_it() -> None:
+    assert division_prefix("广东省广州市荔湾区胜利街219号") == len("广东省广州市荔湾区")
+    assert division_prefix("上海市黄浦区朝阳路445号") == len("上海市黄浦区")  # a municipality
+    # 岳术区 is no district of 长沙市:
+    assert division_prefix("湖南省长沙市岳术区花园路") == len("湖南省长沙市")
+    assert division_prefix("北京市") == 0  # a province alone vouches for nothing
+    assert division_prefix("革肃省兰州市城关区") == 0
+
+
+def test_an_agreed_postal_address_is_scored_after_its_listed_divisions() -> None:
+    address = "湖南省长沙市岳麓区花园路690号"
+    unsure_district = _rapid_probs(address, {7: 0.58})  # 麓
+    voted = vote(_r(address, 0.9), unsure_district, "chinese_text", True, True)
+    assert voted.agreement and voted.confidence > 0.99
+    unsure_street = _rapid_probs(address, {9: 0.58})  # 花, after the divisions
+    assert vote(_r(address, 0.9), unsure_street, "chinese_text", True, True).confidence < 0.9
+    # An employer is chinese_text too, but opens with no division: unchanged.
+    employer = _rapid_probs("博远远航医药有限公司", {0: 0.58})
+    assert vote(_r("博远远航医药有限公司", 0.9), employer, "chinese_text",
+                True, True).confidence < 0.9
+
+
+def test_a_split_inside_listed_divisions_is_settled_by_the_list_and_only_there() -> None:
+    rapid = _rapid_probs("广东省广州市荔湾区胜利街219号", {6: 0.6})
+    voted = vote(_r("广东省广州市萝湾区胜利街219号", 0.9), rapid, "chinese_text", True, True)
+    assert (voted.text, voted.agreement) == (rapid.text, True)
+    assert voted.candidates == ("广东省广州市萝湾区胜利街219号",)
+    assert voted.confidence > 0.99
+    # A difference after the divisions stays a split.
+    street = vote(_r("广东省广州市萝湾区胜利街218号", 0.9), rapid, "chinese_text", True, True)
+    assert street.agreement is False
+    # RapidOCR's own division off the list (城美区): nothing is settled.
+    off_list = _rapid_probs("甘肃省兰州市城美区黄河路94号", {7: 0.52})
+    assert vote(_r("甘肃省兰州市城关区黄河路94号", 0.9), off_list, "chinese_text",
+                True, True).agreement is False
