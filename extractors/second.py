@@ -15,7 +15,14 @@ import numpy as np
 
 from extractors.engines import OcrEngines
 from extractors.types import EngineReading, FieldReading
-from extractors.vote import Voted, read_in_context, sided_with_second, tidy, vote
+from extractors.vote import (
+    Voted,
+    at_sign_both_missed,
+    read_in_context,
+    sided_with_second,
+    tidy,
+    vote,
+)
 
 WellFormed = Callable[[str, str], bool]
 TieBreaker = Callable[[np.ndarray], str]  # a third reading (another model or segmentation)
@@ -26,10 +33,16 @@ _NO_SPACES = frozenset({"id_number", "digits", "amount"})
 
 def compare(first: EngineReading, other: EngineReading, field_type: str,
             well_formed: WellFormed) -> Voted:
-    """The vote over two readings, an address's read in context first."""
+    """The vote over two readings, an address's read in context first (and
+    its @ put back where both engines missed it, if that is well formed)."""
     first, other = _in_context(first, field_type), _in_context(other, field_type)
-    return vote(first, other, field_type, _ok(first, field_type, well_formed),
-                _ok(other, field_type, well_formed))
+    voted = vote(first, other, field_type, _ok(first, field_type, well_formed),
+                 _ok(other, field_type, well_formed))
+    if field_type == "email" and not voted.agreement:
+        placed = at_sign_both_missed(first, other)
+        if placed is not None and well_formed(field_type, placed.text):
+            return placed
+    return voted
 
 
 def _ok(reading: EngineReading, field_type: str, well_formed: WellFormed) -> bool:

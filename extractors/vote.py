@@ -6,11 +6,12 @@ agreement (after undoing layout differences only: spaces, full-width
 forms, case of e-mail, dots no address can hold) is the strongest evidence a reading is right, and
 disagreement is the strongest evidence it may be wrong. Whether the text
 has the shape its field type needs counts as a third, independent check.
-The chosen text is one engine's reading, word for word, with one
-exception that a clerk makes too: an e-mail address is read in context
+The chosen text is one engine's reading, word for word, with two
+exceptions that a clerk makes too: an e-mail address is read in context
 first (`read_in_context`): 1 or 0 inside a word of letters is the l or o
 it stands for, l or o inside a number the digit, and a look-alike of a big
-provider's domain that provider's.
+provider's domain that provider's; and an @ that both engines read as
+other characters, where nothing else can be (`at_sign_both_missed`).
 """
 
 from __future__ import annotations
@@ -296,6 +297,29 @@ def _by_forced_characters(primary: EngineReading, second: EngineReading,
     judged = range(len(box)) if domain in KNOWN_MAIL_DOMAINS else range(len(text))
     kept = [probs[i] for i in judged if i not in diffs]
     return Voted(chosen.text, agreed_score(min(kept, default=0.0)), True, (other.text,))
+
+
+def at_sign_both_missed(primary: EngineReading, second: EngineReading) -> Voted | None:
+    """Two readings without an `@` (each engine read it as something else:
+    `snow.blue9266sina.com`, `snow.blue926osina.com`) that differ in that
+    one character only, with a big provider's domain after it (read in
+    context): an address has exactly one @, both engines agree on every
+    other character, and the list checks the domain letter for letter, so
+    the @ can only be there. RapidOCR's reading is taken with that
+    character as an `@`, scored on its mailbox like any agreed address at
+    a big provider. The caller still checks the result's shape."""
+    a, b = canonical(primary.text, "email"), canonical(second.text, "email")
+    probs = _aligned_probs(second, b)
+    if probs is None or len(a) != len(b) or "@" in a + b:
+        return None
+    diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    if len(diffs) != 1 or diffs[0] == 0:
+        return None
+    at = diffs[0]
+    address = read_in_context(f"{b[:at]}@{b[at + 1:]}")
+    if address.partition("@")[2] not in KNOWN_MAIL_DOMAINS:
+        return None
+    return Voted(address, agreed_score(min(probs[:at])), True, (primary.text, second.text))
 
 
 def _shared_at(a: str, b: str) -> int | None:

@@ -527,3 +527,23 @@ def test_a_split_inside_listed_divisions_is_settled_by_the_list_and_only_there()
     off_list = _rapid_probs("甘肃省兰州市城美区黄河路94号", {7: 0.52})
     assert vote(_r("甘肃省兰州市城关区黄河路94号", 0.9), off_list, "chinese_text",
                 True, True).agreement is False
+
+
+def test_an_at_sign_both_engines_missed_is_placed_where_nothing_else_can_be() -> None:
+    spaced = EngineReading("rapidocr", "Snow.blue926os ina.com", 0.9, (0.99,) * 21)  # no space p
+    placed = compare(_r("Snow.blue9266sina.com", 0.8), spaced, "email", well_formed)
+    assert (placed.text, placed.agreement) == ("snow.blue926@sina.com", True)
+    assert placed.confidence > 0.95
+    # In context: the domain is a big provider's once the @ is in (hotmai1).
+    assert compare(_r("tiger5266hotmai1.com", 0.8), _rapid("tiger526ohotmai1.com"),
+                   "email", well_formed).text == "tiger526@hotmail.com"
+
+
+def test_a_missed_at_sign_is_placed_only_where_everything_else_holds() -> None:
+    def settled(primary: str, second: str) -> bool:
+        return compare(_r(primary, 0.8), _rapid(second), "email", well_formed).agreement
+
+    assert not settled("moon96lasina.com", "moon961asina.com")  # differ, but not where @ goes
+    assert not settled("moon9266sina.com", "moon926osina.cn")  # other lengths
+    assert not settled("moon9266example.com", "moon926oexample.com")  # not a big provider
+    assert not settled("cloud116sina.com", "cloud11osina.com")  # mailbox ambiguous (cloud11)
