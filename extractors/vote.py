@@ -308,6 +308,9 @@ def at_sign_both_missed(primary: EngineReading, second: EngineReading) -> Voted 
     the @ can only be there. RapidOCR's reading is taken with that
     character as an `@`, scored on its mailbox like any agreed address at
     a big provider. The caller still checks the result's shape."""
+    # Both reading the same character there would leave no sign of where
+    # the @ was: `anna126.com` may be `ann@126.com` or `anna@126.com`
+    # with the @ lost.
     a, b = canonical(primary.text, "email"), canonical(second.text, "email")
     probs = _aligned_probs(second, b)
     if probs is None or len(a) != len(b) or "@" in a + b:
