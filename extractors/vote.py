@@ -422,6 +422,20 @@ def sided_with_second(voted: Voted, second: EngineReading, third: EngineReading,
     return Voted(second.text, _agreement_score(second, field_type), True, others)
 
 
+def sided_with_primary(voted: Voted, primary: EngineReading, second_look: EngineReading,
+                       field_type: str) -> Voted:
+    """After a split vote, the second engine's second look at the zone
+    (`second.WIDER`) that reads what the primary read makes two engines
+    agree: the primary's reading, scored as agreement on the second
+    look's weakest character (of the mailbox, at a big provider)."""
+    if not primary.text or canonical(primary.text, field_type) != canonical(
+            second_look.text, field_type):
+        return voted
+    others = tuple(dict.fromkeys(c for c in (voted.text, *voted.candidates)
+                                 if c and c != primary.text))
+    return Voted(primary.text, _agreement_score(second_look, field_type), True, others)
+
+
 def _sides_with(second: str, third: str, field_type: str) -> bool:
     b, t = canonical(second, field_type), canonical(third, field_type)
     if b == t:

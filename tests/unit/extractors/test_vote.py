@@ -547,3 +547,49 @@ def test_a_missed_at_sign_is_placed_only_where_everything_else_holds() -> None:
     assert not settled("moon9266sina.com", "moon926osina.cn")  # other lengths
     assert not settled("moon9266example.com", "moon926oexample.com")  # not a big provider
     assert not settled("cloud116sina.com", "cloud11osina.com")  # mailbox ambiguous (cloud11)
+
+
+def _widening_rapid(narrow: str, wide: str) -> FakeOcrEngine:
+    """A second engine that reads `wide` once the line is stretched wider."""
+    widths: list[int] = []
+
+    def read(image: np.ndarray, lang: str, psm: int, wl: str | None) -> OcrResult:
+        widths.append(image.shape[1])
+        text = wide if len(widths) > 1 and image.shape[1] > widths[0] else narrow
+        return OcrResult(text, 0.9, words=tuple((c, 0.97) for c in text))
+
+    return FakeOcrEngine(script=read)
+
+
+def test_a_second_look_wider_that_reads_what_tesseract_read_settles_an_address(
+    template: FormTemplate, blank: np.ndarray
+) -> None:
+    spec = template.field("email")
+    _write(blank, spec.zone, "tiger.light751@sina.com")
+    # RapidOCR merges the thin l into its neighbour; stretched, it does not.
+    primary = FakeOcrEngine(script=lambda image, lang, psm, wl: OcrResult(
+        "tiger.light751@sina.com" if psm == 7 else "tiger.lighr751@sina.com", 0.6))
+    second = _widening_rapid("tiger.ight751@sina.com", "tiger.light751@sina.com")
+
+    reading = read_field(blank, template.blank, spec, OcrEngines(primary, second))
+
+    assert (reading.raw, reading.agreement) == ("tiger.light751@sina.com", True)
+    assert reading.confidence > 0.95
+    assert [r.engine for r in reading.readings] == [
+        "tesseract", "rapidocr", "tesseract-third", "rapidocr-wide"]
+    assert "tiger.ight751@sina.com" in reading.candidates
+
+
+def test_a_second_look_that_reads_something_else_leaves_the_split(
+    template: FormTemplate, blank: np.ndarray
+) -> None:
+    spec = template.field("email")
+    _write(blank, spec.zone, "tigerblue171@sina.com")
+    primary = FakeOcrEngine(script=lambda image, lang, psm, wl: OcrResult(
+        "tigerblue71@sina.com", 0.6))
+    second = _widening_rapid("tigerblue171@sina.com", "tigerblue1710sina.com")
+
+    reading = read_field(blank, template.blank, spec, OcrEngines(primary, second))
+
+    assert reading.readings[-1].engine == "rapidocr-wide"
+    assert reading.agreement is False and reading.confidence <= CONTRADICTED_CAP
