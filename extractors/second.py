@@ -96,7 +96,8 @@ def second_opinion(
 ) -> FieldReading:
     """`reading` (the primary's) confirmed, contradicted or completed by
     the second engine; the returned raw text is always one engine's (an
-    address read in context, `vote.read_in_context`)."""
+    address read in context, `vote.read_in_context`, with an @ both
+    engines missed put back, `vote.at_sign_both_missed`)."""
     first = EngineReading(engines.primary_name, reading.raw or "", reading.confidence)
     crop_png = png_bytes(image)
     if engines.second is None:

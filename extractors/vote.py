@@ -3,9 +3,10 @@ confidence means something.
 
 Two engines with different models rarely make the *same* mistake, so
 agreement (after undoing layout differences only: spaces, full-width
-forms, case of e-mail, dots no address can hold) is the strongest evidence a reading is right, and
-disagreement is the strongest evidence it may be wrong. Whether the text
-has the shape its field type needs counts as a third, independent check.
+forms, case of e-mail, dots no address can hold) is the strongest
+evidence a reading is right, and disagreement is the strongest evidence
+it may be wrong. Whether the text has the shape its field type needs
+counts as a third, independent check.
 The chosen text is one engine's reading, word for word, with two
 exceptions that a clerk makes too: an e-mail address is read in context
 first (`read_in_context`): 1 or 0 inside a word of letters is the l or o
