@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from config.errors import RejectedInput
-from extractors.ink import TICK_MARGIN_PX, Zones
+from extractors.ink import Zones
 from extractors.template import FormTemplate
 
 log = logging.getLogger(__name__)
@@ -58,8 +58,7 @@ class Registration:
         """Only what the field readers crop of that page: a third of its
         pixels, so a worker never holds the scan and the whole registered
         page at once (~9 MB each at 300 dpi)."""
-        return Zones.warped(scan, self.matrix, (template.height, template.width),
-                            template.field_zones, TICK_MARGIN_PX)
+        return template.blank_zones.warped(scan, self.matrix)
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,10 @@ class Zones:
     that reading a page needs, at about a third of the whole page's 8.7 MB.
 
     Workers keep the blank form this way (`cut` from the whole blank), and
-    read each scan this way (`warped`: only the zones are warped out of the
-    scan, so the registered page is never made whole beside the scan).
+    read each scan this way (the blank's `warped`: the same regions are
+    warped out of the scan, so the registered page is never made whole
+    beside the scan, and every crop the readers take of the blank they can
+    take of the page).
     """
 
     def __init__(self, shape: tuple[int, ...], regions: list[tuple[Box, np.ndarray]]) -> None:
@@ -44,23 +46,21 @@ class Zones:
 
     @classmethod
     def cut(cls, image: np.ndarray, zones: Iterable[Box], margin: int) -> Zones:
-        return cls(image.shape, [(region, _sliced(image, region).copy())
-                                 for region in _regions(image.shape, zones, margin)])
+        regions = {_bounds(image.shape, zone, margin) for zone in zones}
+        return cls(image.shape, [(region, _sliced(image, region).copy()) for region in regions])
 
-    @classmethod
-    def warped(cls, scan: np.ndarray, matrix: np.ndarray, shape: tuple[int, int],
-               zones: Iterable[Box], margin: int) -> Zones:
-        """The zones of the page `cv2.warpAffine(scan, matrix, ...)` would
-        make at `shape` (height, width), warped one region at a time."""
+    def warped(self, scan: np.ndarray, matrix: np.ndarray) -> Zones:
+        """The same regions of the page `cv2.warpAffine(scan, matrix, ...)`
+        would make at this image's size, warped one region at a time."""
         regions = []
-        for region in _regions(shape, zones, margin):
+        for region, _ in self._regions:
             x0, y0, x1, y1 = region
             shifted = matrix.astype(np.float64)  # a copy: the region's origin moves
             shifted[:, 2] -= (x0, y0)
             pixels = cv2.warpAffine(scan, shifted, (x1 - x0, y1 - y0),
                                     flags=cv2.INTER_LINEAR, borderValue=255)
             regions.append((region, pixels))
-        return cls(shape, regions)
+        return Zones(self.shape, regions)
 
     def crop(self, box: Box, margin: int) -> np.ndarray:
         """What `crop(image, box, margin)` gives on the whole image."""
@@ -78,10 +78,6 @@ def crop(image: Image, box: Box, margin: int = 0) -> np.ndarray:
     if isinstance(image, Zones):
         return image.crop(box, margin)
     return _sliced(image, box, margin)
-
-
-def _regions(shape: tuple[int, ...], zones: Iterable[Box], margin: int) -> set[Box]:
-    return {_bounds(shape, zone, margin) for zone in zones}
 
 
 def _sliced(image: np.ndarray, box: Box, margin: int = 0) -> np.ndarray:

@@ -78,13 +78,7 @@ class FormTemplate:
     @cached_property
     def blank_zones(self) -> Zones:
         """The blank around every field's zone, all the field readers crop."""
-        return Zones.cut(self.blank, self.field_zones, TICK_MARGIN_PX)
-
-    @property
-    def field_zones(self) -> tuple[Box, ...]:
-        """Every field's zone: the parts of a page the field readers crop
-        (with `TICK_MARGIN_PX` around them)."""
-        return tuple(spec.zone for spec in self.fields)
+        return Zones.cut(self.blank, (spec.zone for spec in self.fields), TICK_MARGIN_PX)
 
     def field(self, key: str) -> FieldSpec:
         for spec in self.fields:
