@@ -8,7 +8,8 @@ configured its reading is put beside the first one's (see `vote`).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -26,8 +27,17 @@ from extractors.vote import (
 )
 
 WellFormed = Callable[[str, str], bool]
-TieBreaker = Callable[[np.ndarray], str]  # a third reading (another model or segmentation)
-THIRD_SUFFIX = "third"
+
+
+@dataclass(frozen=True)
+class TieBreaker:
+    """One more reading by the primary engine (another model, segmentation
+    or scale of the zone), asked while the two engines split."""
+
+    name: str  # the reading is recorded as `<primary>-<name>`
+    read: Callable[[np.ndarray], str]
+
+
 # A second look by the second engine at the line stretched wider: RapidOCR
 # then has more time steps per character, and a thin `l` or `1` it merged
 # into a neighbour (`tiger.ight751`, `luckyl84`) gets room. When that look
@@ -48,7 +58,7 @@ def compare(first: EngineReading, other: EngineReading, field_type: str,
     first, other = _in_context(first, field_type), _in_context(other, field_type)
     voted = vote(first, other, field_type, _ok(first, field_type, well_formed),
                  _ok(other, field_type, well_formed))
-    if field_type == "email" and not voted.agreement:
+    if field_type == "email" and not (voted.agreement and "@" in voted.text):
         placed = at_sign_both_missed(first, other)
         if placed is not None and well_formed(field_type, placed.text):
             return placed
@@ -92,7 +102,7 @@ def png_bytes(image: np.ndarray) -> bytes | None:
 def second_opinion(
     reading: FieldReading, image: np.ndarray, field_type: str,
     engines: OcrEngines, well_formed: WellFormed,
-    tie_breaker: TieBreaker | None = None,
+    tie_breakers: Sequence[TieBreaker] = (),
 ) -> FieldReading:
     """`reading` (the primary's) confirmed, contradicted or completed by
     the second engine; the returned raw text is always one engine's (an
@@ -106,8 +116,10 @@ def second_opinion(
     readings: tuple[EngineReading, ...] = (first, other)  # as read, for the reviewer
     voted = compare(first, other, field_type, well_formed)
     other = _in_context(other, field_type)
-    if not voted.agreement and tie_breaker is not None and _ok(other, field_type, well_formed):
-        third = EngineReading(f"{engines.primary_name}-{THIRD_SUFFIX}", tie_breaker(image), 0.0)
+    for breaker in tie_breakers if _ok(other, field_type, well_formed) else ():
+        if voted.agreement:
+            break
+        third = EngineReading(f"{engines.primary_name}-{breaker.name}", breaker.read(image), 0.0)
         readings += (third,)
         voted = sided_with_second(voted, other, _in_context(third, field_type), field_type)
     first = _in_context(first, field_type)

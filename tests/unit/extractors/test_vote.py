@@ -14,7 +14,14 @@ from extractors.places import division_prefix
 from extractors.second import compare
 from extractors.template import FormTemplate
 from extractors.types import EngineReading
-from extractors.vote import CONTRADICTED_CAP, Voted, canonical, read_in_context, vote
+from extractors.vote import (
+    CONTRADICTED_CAP,
+    Voted,
+    agreed_score,
+    canonical,
+    read_in_context,
+    vote,
+)
 
 
 def _r(text: str, confidence: float, engine: str = "a") -> EngineReading:
@@ -453,6 +460,31 @@ def test_an_address_split_is_read_again_as_one_raw_line_in_context_keeping_the_r
     assert (third["lang"], third["psm"]) == ("eng", 13)
 
 
+def test_a_chinese_split_asks_tesseract_again_raw_then_smaller_until_one_sides(
+    template: FormTemplate, blank: np.ndarray
+) -> None:
+    spec = template.field("address")
+    _write(blank, spec.zone, "XXXXXXXXXXXX")  # ink; what is read is scripted
+    full_width: list[int] = []
+
+    def tesseract(image: np.ndarray, lang: str, psm: int, wl: str | None) -> OcrResult:
+        full_width.append(image.shape[1])
+        smaller = image.shape[1] < full_width[0]
+        return OcrResult("翠湖园3栋1807室" if smaller else "雄湖园3栋1807室", 0.9)
+
+    rapid = EngineReading("rapidocr", "翠湖园3栋1807室", 0.9, (0.9,) * 9)
+    engines = OcrEngines(FakeOcrEngine(script=tesseract), FakeOcrEngine(
+        replies=[OcrResult(rapid.text, 0.9, words=tuple((c, 0.9) for c in rapid.text))]))
+
+    reading = read_field(blank, template.blank, spec, engines)
+
+    assert (reading.raw, reading.agreement) == ("翠湖园3栋1807室", True)
+    assert [r.engine for r in reading.readings] == [
+        "tesseract", "rapidocr", "tesseract-third", "tesseract-smaller"]
+    assert reading.confidence == agreed_score(0.9)
+    assert "雄湖园3栋1807室" in reading.candidates
+
+
 def test_a_third_address_reading_sides_with_the_second_up_to_its_forced_characters() -> None:
     from extractors.vote import sided_with_second
 
@@ -549,6 +581,21 @@ def test_a_missed_at_sign_is_placed_only_where_everything_else_holds() -> None:
     assert not settled("cloud116sina.com", "cloud11osina.com")  # mailbox ambiguous (cloud11)
 
 
+def test_an_at_sign_both_engines_read_alike_is_placed_where_the_known_domain_begins() -> None:
+    def voted(primary: str, second: str) -> Voted:
+        return compare(_r(primary, 0.8), _rapid(second), "email", well_formed)
+
+    placed = voted("ocean.peace3920163.com", "ocean.peace392o163.com")  # o in a number: 0
+    assert (placed.text, placed.agreement) == ("ocean.peace392@163.com", True)
+    assert placed.confidence > 0.95
+    assert voted("snowblue7ahotmai1.com", "snowblue7ahotmai1.com").text == (
+        "snowblue7@hotmail.com")
+    # Only a round shape can be the @, and only before a big provider's domain.
+    for unplaced in ("tiger52x163.com", "tiger520example.com"):
+        kept = voted(unplaced, unplaced)
+        assert kept.text == unplaced and kept.confidence <= CONTRADICTED_CAP
+
+
 def _widening_rapid(narrow: str, wide: str) -> FakeOcrEngine:
     """A second engine that reads `wide` once the line is stretched wider."""
     widths: list[int] = []
@@ -576,7 +623,8 @@ def test_a_second_look_wider_that_reads_what_tesseract_read_settles_an_address(
     assert (reading.raw, reading.agreement) == ("tiger.light751@sina.com", True)
     assert reading.confidence > 0.95
     assert [r.engine for r in reading.readings] == [
-        "tesseract", "rapidocr", "tesseract-third", "rapidocr-wide"]
+        "tesseract", "rapidocr", "tesseract-third", "tesseract-smaller", "tesseract-larger",
+        "rapidocr-wide"]
     assert "tiger.ight751@sina.com" in reading.candidates
 
 
