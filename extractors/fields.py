@@ -112,11 +112,12 @@ _NUMERIC_DATE = OcrProfile("eng", whitelist=_DIGITS + "-/.",
 # the zone scaled smaller and larger. Tesseract's misreadings of a
 # handwriting-like glyph change with the glyph's size in pixels, while a
 # right reading holds, so a look that reads what RapidOCR read is a second
-# engine agreeing. On the split fields of seed 7001, where RapidOCR's
-# reading was well formed: Chinese text and names, one of the psm 13 and
-# smaller looks sided with RapidOCR in 388 of 536 splits, never with one of
-# its 5 wrong readings; e-mail, the smaller and larger looks sided 10 times,
-# each time rightly (RapidOCR was wrong in 23 of the splits).
+# engine agreeing. On the split fields of seed 7001 where RapidOCR's
+# reading was well formed: Chinese text and names, the raw-line and
+# smaller looks sided with RapidOCR in 371 of 534 splits, never with one
+# of its 3 wrong readings there; e-mail, of the 19 splits the raw-line
+# look left, the smaller and larger looks settled 10, each rightly
+# (RapidOCR's reading was wrong in 2).
 
 
 @dataclass(frozen=True)
