@@ -38,6 +38,11 @@ class TieBreaker:
     read: Callable[[np.ndarray], str]
 
 
+# A split whose second reading may stand alone (Chinese writing) and
+# scores this much already clears every threshold of its types
+# (rules.yaml: 0.90 and 0.92): more looks could only cost time, and most
+# Kai-font names are such splits.
+SURE_ALONE = 0.95
 # A second look by the second engine at the line stretched wider: RapidOCR
 # then has more time steps per character, and a thin `l` or `1` it merged
 # into a neighbour (`tiger.ight751`, `luckyl84`) gets room. When that look
@@ -117,7 +122,7 @@ def second_opinion(
     voted = compare(first, other, field_type, well_formed)
     other = _in_context(other, field_type)
     for breaker in tie_breakers if _ok(other, field_type, well_formed) else ():
-        if voted.agreement:
+        if voted.agreement or voted.confidence >= SURE_ALONE:
             break
         third = EngineReading(f"{engines.primary_name}-{breaker.name}", breaker.read(image), 0.0)
         readings += (third,)

@@ -55,3 +55,17 @@ def test_given_unknown_field_type_when_loaded_then_configuration_error() -> None
 def test_given_non_mapping_rules_when_loaded_then_configuration_error() -> None:
     with pytest.raises(ConfigurationError):
         load_policy(form_def(), ["not", "a", "mapping"])  # type: ignore[arg-type]
+
+
+def test_a_split_sure_enough_to_skip_more_looks_clears_the_shipped_thresholds(
+    policy: FormPolicy,
+) -> None:
+    from extractors.second import SURE_ALONE
+    from extractors.vote import MAY_STAND_ALONE
+
+    # More looks are skipped above SURE_ALONE only because no threshold of a
+    # type that may stand alone asks for more; raising one past it must
+    # lower SURE_ALONE too.
+    for key, field in policy.fields.items():
+        if field.type in MAY_STAND_ALONE:
+            assert policy.threshold(key) < SURE_ALONE, key
