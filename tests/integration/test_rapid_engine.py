@@ -38,3 +38,22 @@ def test_a_blank_crop_reads_nothing() -> None:
     result = _ENGINE.read_text(np.full((60, 200), 255, np.uint8), lang="eng", psm=7,
                                whitelist=None)
     assert (result.text, result.confidence) == ("", 0.0)
+
+
+def test_a_character_is_as_sure_as_its_surest_time_step_and_repeats_need_a_blank() -> None:
+    from extractors.rapid import ctc_runs
+
+    def step(**probs: float) -> list[float]:
+        row = [0.0] * 4  # classes: 0 blank, 1 "8", 2 "5", 3 "3"
+        for name, p in probs.items():
+            row[int(name[1:])] = p
+        return row
+
+    probs = np.array([
+        step(c1=0.55, c0=0.45), step(c1=1.0),  # an 8 whose run starts half in the gap
+        step(c0=1.0),
+        step(c2=0.6, c3=0.4),  # a 5 the model takes for a 3 nearly as often
+        step(c0=1.0), step(c2=0.9, c0=0.1),  # another 5, after a blank
+        step(c2=0.95),  # the same run as the step before
+    ])
+    assert ctc_runs(probs) == [(1, 1.0), (2, 0.6), (2, 0.95)]
