@@ -43,6 +43,7 @@ class TieBreaker:
 # (rules.yaml: 0.90 and 0.92): more looks could only cost time, and most
 # Kai-font names are such splits.
 SURE_ALONE = 0.95
+
 # A second look by the second engine at the line stretched wider: RapidOCR
 # then has more time steps per character, and a thin `l` or `1` it merged
 # into a neighbour (`tiger.ight751`, `luckyl84`) gets room. When that look
@@ -124,9 +125,9 @@ def second_opinion(
     for breaker in tie_breakers if _ok(other, field_type, well_formed) else ():
         if voted.agreement or voted.confidence >= SURE_ALONE:
             break
-        third = EngineReading(f"{engines.primary_name}-{breaker.name}", breaker.read(image), 0.0)
-        readings += (third,)
-        voted = sided_with_second(voted, other, _in_context(third, field_type), field_type)
+        look = EngineReading(f"{engines.primary_name}-{breaker.name}", breaker.read(image), 0.0)
+        readings += (look,)
+        voted = sided_with_second(voted, other, _in_context(look, field_type), field_type)
     first = _in_context(first, field_type)
     if (not voted.agreement and field_type in SECOND_LOOK
             and _ok(first, field_type, well_formed)):
