@@ -122,12 +122,10 @@ def second_opinion(
     readings: tuple[EngineReading, ...] = (first, other)  # as read, for the reviewer
     voted = compare(first, other, field_type, well_formed)
     other = _in_context(other, field_type)
-    for breaker in tie_breakers if _ok(other, field_type, well_formed) else ():
-        if voted.agreement or voted.confidence >= SURE_ALONE:
-            break
-        look = EngineReading(f"{engines.primary_name}-{breaker.name}", breaker.read(image), 0.0)
-        readings += (look,)
-        voted = sided_with_second(voted, other, _in_context(look, field_type), field_type)
+    if _ok(other, field_type, well_formed):
+        voted, looks = _more_looks(voted, other, image, field_type, engines.primary_name,
+                                   tie_breakers)
+        readings += looks
     first = _in_context(first, field_type)
     if (not voted.agreement and field_type in SECOND_LOOK
             and _ok(first, field_type, well_formed)):
@@ -142,3 +140,20 @@ def second_opinion(
         candidates=candidates, readings=readings, agreement=voted.agreement,
         crop_png=crop_png,
     )
+
+
+def _more_looks(voted: Voted, second: EngineReading, image: np.ndarray, field_type: str,
+                primary_name: str, tie_breakers: Sequence[TieBreaker],
+                ) -> tuple[Voted, tuple[EngineReading, ...]]:
+    """The primary engine's further looks at a split zone, one at a time
+    until one sides with the second engine's (well-formed) reading, or the
+    split already stands alone surely enough; the vote after them, and the
+    looks taken, for the reviewer."""
+    looks: tuple[EngineReading, ...] = ()
+    for breaker in tie_breakers:
+        if voted.agreement or voted.confidence >= SURE_ALONE:
+            break
+        look = EngineReading(f"{primary_name}-{breaker.name}", breaker.read(image), 0.0)
+        looks += (look,)
+        voted = sided_with_second(voted, second, _in_context(look, field_type), field_type)
+    return voted, looks
