@@ -61,10 +61,16 @@ def compare(first: EngineReading, other: EngineReading, field_type: str,
             well_formed: WellFormed) -> Voted:
     """The vote over two readings, an address's read in context first (and
     its @ put back where both engines missed it, if that is well formed)."""
-    first, other = _in_context(first, field_type), _in_context(other, field_type)
+    return _compared(_in_context(first, field_type), _in_context(other, field_type),
+                     field_type, well_formed)
+
+
+def _compared(first: EngineReading, other: EngineReading, field_type: str,
+              well_formed: WellFormed) -> Voted:
+    """`compare` on readings already read in context."""
     voted = vote(first, other, field_type, _ok(first, field_type, well_formed),
                  _ok(other, field_type, well_formed))
-    if field_type == "email" and not (voted.agreement and "@" in voted.text):
+    if field_type == "email" and "@" not in voted.text:
         placed = at_sign_both_missed(first, other)
         if placed is not None and well_formed(field_type, placed.text):
             return placed
@@ -120,13 +126,12 @@ def second_opinion(
         return dataclasses.replace(reading, readings=(first,), crop_png=crop_png)
     other = _second_reading(engines, image, field_type, engines.second_name)
     readings: tuple[EngineReading, ...] = (first, other)  # as read, for the reviewer
-    voted = compare(first, other, field_type, well_formed)
-    other = _in_context(other, field_type)
+    first, other = _in_context(first, field_type), _in_context(other, field_type)
+    voted = _compared(first, other, field_type, well_formed)
     if _ok(other, field_type, well_formed):
         voted, looks = _more_looks(voted, other, image, field_type, engines.primary_name,
                                    tie_breakers)
         readings += looks
-    first = _in_context(first, field_type)
     if (not voted.agreement and field_type in SECOND_LOOK
             and _ok(first, field_type, well_formed)):
         look = _second_reading(engines, _stretched(image), field_type,

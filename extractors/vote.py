@@ -202,8 +202,13 @@ def _after_division_sureness(second: EngineReading) -> float | None:
     its reading opens with, when those are on the list of divisions (which
     checks them letter for letter); None when there is nothing to skip."""
     text = canonical(second.text, "chinese_text")
+    return _sureness_after(second, text, division_prefix(text))
+
+
+def _sureness_after(second: EngineReading, text: str, listed: int) -> float | None:
+    """RapidOCR's weakest character of `text` (its canonical reading) after
+    the first `listed` characters; None when that skips nothing or all."""
     probs = _aligned_probs(second, text)
-    listed = division_prefix(text)
     if probs is None or not 0 < listed < len(text):
         return None
     return min(probs[listed:])
@@ -222,7 +227,7 @@ def _split_inside_listed_division(primary: EngineReading, second: EngineReading,
     last_diff = max(i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y)
     if last_diff >= listed or division_prefix(a) > last_diff:
         return None
-    weakest = _after_division_sureness(second)
+    weakest = _sureness_after(second, b, listed)
     if weakest is None:
         return None
     return Voted(second.text, agreed_score(weakest), True, (primary.text,))
@@ -327,22 +332,19 @@ def at_sign_both_missed(primary: EngineReading, second: EngineReading) -> Voted 
     if probs is None or len(a) != len(b) or "@" in a + b:
         return None
     diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-    if not diffs:
-        diffs = [i for i, ch in enumerate(b) if ch in AT_LOOKALIKES and _at_known(b, i)]
-    if len(diffs) != 1 or diffs[0] == 0 or not _at_known(b, diffs[0]):
+    if diffs:
+        places = diffs if len(diffs) == 1 else []
+    else:
+        places = [i for i, ch in enumerate(b) if ch in AT_LOOKALIKES]
+    # Each place with the @ put there, read in context, kept if the domain
+    # after it is a big provider's.
+    placed = [(at, address) for at in places
+              if (address := read_in_context(f"{b[:at]}@{b[at + 1:]}")).partition("@")[2]
+              in KNOWN_MAIL_DOMAINS]
+    if len(placed) != 1 or placed[0][0] == 0:
         return None
-    at = diffs[0]
-    return Voted(_with_at(b, at), agreed_score(min(probs[:at])), True,
-                 (primary.text, second.text))
-
-
-def _with_at(text: str, at: int) -> str:
-    return read_in_context(f"{text[:at]}@{text[at + 1:]}")
-
-
-def _at_known(text: str, at: int) -> bool:
-    """With an @ at `at`, is the domain (read in context) a big provider's?"""
-    return _with_at(text, at).partition("@")[2] in KNOWN_MAIL_DOMAINS
+    at, address = placed[0]
+    return Voted(address, agreed_score(min(probs[:at])), True, (primary.text, second.text))
 
 
 def _shared_at(a: str, b: str) -> int | None:
