@@ -18,6 +18,7 @@ from extractors.engines import OcrEngines
 from extractors.types import EngineReading, FieldReading
 from extractors.vote import (
     Voted,
+    at_read_as_two,
     at_sign_both_missed,
     read_in_context,
     sided_with_primary,
@@ -70,11 +71,17 @@ def _compared(first: EngineReading, other: EngineReading, field_type: str,
     """`compare` on readings already read in context."""
     voted = vote(first, other, field_type, _ok(first, field_type, well_formed),
                  _ok(other, field_type, well_formed))
-    if field_type == "email" and "@" not in voted.text:
-        placed = at_sign_both_missed(first, other)
-        if placed is not None and well_formed(field_type, placed.text):
-            return placed
+    if field_type == "email" and ("@" not in voted.text or not voted.agreement):
+        settled = _at_settled(first, other)
+        if settled is not None and well_formed(field_type, settled.text):
+            return settled
     return voted
+
+
+def _at_settled(first: EngineReading, other: EngineReading) -> Voted | None:
+    """An address split only by how its @ was read: missed by both
+    engines, or read as two glyphs by one (see `vote`)."""
+    return at_sign_both_missed(first, other) or at_read_as_two(first, other)
 
 
 def _ok(reading: EngineReading, field_type: str, well_formed: WellFormed) -> bool:
@@ -119,7 +126,8 @@ def second_opinion(
     """`reading` (the primary's) confirmed, contradicted or completed by
     the second engine; the returned raw text is always one engine's (an
     address read in context, `vote.read_in_context`, with an @ both
-    engines missed put back, `vote.at_sign_both_missed`)."""
+    engines missed put back, `vote.at_sign_both_missed`, or one read as two
+    glyphs made one, `vote.at_read_as_two`)."""
     first = EngineReading(engines.primary_name, reading.raw or "", reading.confidence)
     crop_png = png_bytes(image)
     if engines.second is None:
@@ -130,14 +138,17 @@ def second_opinion(
     voted = _compared(first, other, field_type, well_formed)
     if _ok(other, field_type, well_formed):
         voted, looks = _more_looks(voted, other, image, field_type, engines.primary_name,
-                                   tie_breakers)
+                                   tie_breakers, well_formed)
         readings += looks
     if (not voted.agreement and field_type in SECOND_LOOK
             and _ok(first, field_type, well_formed)):
         look = _second_reading(engines, _stretched(image), field_type,
                                f"{engines.second_name}-{WIDE_SUFFIX}")
         readings += (look,)
-        voted = sided_with_primary(voted, first, _in_context(look, field_type), field_type)
+        look = _in_context(look, field_type)
+        voted = sided_with_primary(voted, first, look, field_type)
+        if not voted.agreement:
+            voted = _at_settled_or(voted, first, look, well_formed)
     candidates = tuple(dict.fromkeys(
         c for c in (*voted.candidates, *reading.candidates) if c and c != voted.text))
     return dataclasses.replace(
@@ -149,7 +160,7 @@ def second_opinion(
 
 def _more_looks(voted: Voted, second: EngineReading, image: np.ndarray, field_type: str,
                 primary_name: str, tie_breakers: Sequence[TieBreaker],
-                ) -> tuple[Voted, tuple[EngineReading, ...]]:
+                well_formed: WellFormed) -> tuple[Voted, tuple[EngineReading, ...]]:
     """The primary engine's further looks at a split zone, one at a time
     until one sides with the second engine's (well-formed) reading, or the
     split already stands alone surely enough; the vote after them, and the
@@ -160,5 +171,17 @@ def _more_looks(voted: Voted, second: EngineReading, image: np.ndarray, field_ty
             break
         look = EngineReading(f"{primary_name}-{breaker.name}", breaker.read(image), 0.0)
         looks += (look,)
-        voted = sided_with_second(voted, second, _in_context(look, field_type), field_type)
+        look = _in_context(look, field_type)
+        voted = sided_with_second(voted, second, look, field_type)
+        if not voted.agreement and field_type == "email":
+            voted = _at_settled_or(voted, look, second, well_formed)
     return voted, looks
+
+
+def _at_settled_or(voted: Voted, first: EngineReading, second: EngineReading,
+                   well_formed: WellFormed) -> Voted:
+    """`voted`, unless an @ read as two glyphs settles the split (well formed)."""
+    settled = at_read_as_two(first, second)
+    if settled is not None and well_formed("email", settled.text):
+        return settled
+    return voted

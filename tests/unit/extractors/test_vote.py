@@ -596,6 +596,37 @@ def test_an_at_sign_both_engines_read_alike_is_placed_where_the_known_domain_beg
         assert kept.text == unplaced and kept.confidence <= CONTRADICTED_CAP
 
 
+def test_an_at_sign_read_as_two_glyphs_by_one_engine_is_read_as_one() -> None:
+    def voted(primary: str, second: str) -> Voted:
+        return compare(_r(primary, 0.8), _rapid(second), "email", well_formed)
+
+    # Tesseract saw a piece beside the @; RapidOCR read it as a round letter.
+    for tesseract, rapid, address in (
+            ("riverstar929e@hotmail.com", "riverstar929ahotmai1.com",
+             "riverstar929@hotmail.com"),
+            ("peacelucky680G@hotmail.com", "peacelucky680ahotmai1.com",
+             "peacelucky680@hotmail.com"),
+            ("starpeace685e@outlook.com", "starpeace685@out1ook.com",
+             "starpeace685@outlook.com")):
+        placed = voted(tesseract, rapid)
+        assert (placed.text, placed.agreement) == (address, True), tesseract
+        assert placed.confidence > 0.95
+    # Either engine may be the one that saw two glyphs.
+    assert voted("moon.sun57@qq.com", "moon.sun57e@qq.com").text == "moon.sun57@qq.com"
+
+
+def test_an_at_sign_is_read_as_one_glyph_only_where_nothing_else_differs() -> None:
+    def settled(primary: str, second: str) -> bool:
+        return compare(_r(primary, 0.8), _rapid(second), "email", well_formed).agreement
+
+    assert not settled("bakerdebbie@gmail.com", "bakerdebbiagmail.com")  # a letter before
+    assert not settled("river929e@example.com", "river929aexample.com")  # not a big provider
+    assert not settled("river929x@hotmail.com", "river929ahotmai1.com")  # not a round piece
+    assert not settled("river928e@hotmail.com", "river929ahotmai1.com")  # a digit differs
+    assert not settled("river929e@hotmail.com", "river929ahotmai1.cn")  # other domains
+    assert not settled("tiger7200@126.com", "tiger720@126.com")  # a digit is content
+
+
 def _widening_rapid(narrow: str, wide: str) -> FakeOcrEngine:
     """A second engine that reads `wide` once the line is stretched wider."""
     widths: list[int] = []
@@ -641,3 +672,37 @@ def test_a_second_look_that_reads_something_else_leaves_the_split(
 
     assert reading.readings[-1].engine == "rapidocr-wide"
     assert reading.agreement is False and reading.confidence <= CONTRADICTED_CAP
+
+
+def test_an_at_sign_a_further_look_reads_as_two_glyphs_settles_a_split(
+    template: FormTemplate, blank: np.ndarray
+) -> None:
+    spec = template.field("email")
+    _write(blank, spec.zone, "starpeace685@outlook.com")
+    # Tesseract's raw-line look sees a piece beside the @ (685e@); without
+    # it, the look reads what RapidOCR read.
+    by_mode = {7: "starpeace68S@outlook.com", 13: "starpeace685e@outlook.com"}
+    primary = FakeOcrEngine(script=lambda image, lang, psm, wl: OcrResult(by_mode[psm], 0.6))
+    rapid = "starpeace685@out1ook.com"
+    second = FakeOcrEngine(replies=[OcrResult(rapid, 0.97, words=tuple((c, 0.97) for c in rapid))])
+
+    reading = read_field(blank, template.blank, spec, OcrEngines(primary, second))
+
+    assert (reading.raw, reading.agreement) == ("starpeace685@outlook.com", True)
+    assert [r.engine for r in reading.readings] == ["tesseract", "rapidocr", "tesseract-third"]
+    assert reading.confidence > 0.95
+
+
+def test_a_wider_look_with_the_at_sign_whole_settles_tesseracts_two_glyphs(
+    template: FormTemplate, blank: np.ndarray
+) -> None:
+    spec = template.field("email")
+    _write(blank, spec.zone, "happy.peace223@hotmail.com")
+    primary = FakeOcrEngine(script=lambda image, lang, psm, wl: OcrResult(
+        "happy.peace223e@hotmail.com", 0.6))
+    second = _widening_rapid("happy.peace228ohotmai1.com", "happy.peace223@hotmai1.com")
+
+    reading = read_field(blank, template.blank, spec, OcrEngines(primary, second))
+
+    assert (reading.raw, reading.agreement) == ("happy.peace223@hotmail.com", True)
+    assert reading.readings[-1].engine == "rapidocr-wide"
