@@ -28,6 +28,7 @@ from extractors.second import TieBreaker, second_opinion
 from extractors.template import FieldSpec
 from extractors.types import FieldReading
 from extractors.vote import has_stray_dots, lookalike_of_known_domain, tidy
+from extractors.words import boundary_readings
 
 EMPTY_INK_PX = 120  # fewer added-ink pixels than this: the zone is empty
 EMPTY_CONFIDENCE = 0.9
@@ -336,16 +337,20 @@ def _matches(profile: OcrProfile, raw: str) -> bool:
 
 # In an e-mail's mailbox, where both engines confuse l/1 and o/0 in
 # handwriting, even in agreement: "l" or "o" touching digits or ending the
-# mailbox, and digits that are all look-alikes (1, 0) touching a letter
-# ("1ight", "mi11er", "star111", "starl"). A person must look; "peace168" or
-# "tiger13" are fine.
-_AMBIGUOUS_LETTERS = re.compile(r"[lIoO](?=\d|$)|(?<=\d)[lIoO]")
+# mailbox, a 1 or 0 right after a letter, and digits that are all
+# look-alikes (1, 0) touching a letter ("1ight", "mi11er", "star111",
+# "starl", "car112", which may be "carl12"). A person must look, unless the
+# words decide (`words`); "peace168" or "tiger13" are fine.
+_AMBIGUOUS_LETTERS = re.compile(r"[lIoO](?=\d|$)|(?<=\d)[lIoO]|(?<=[A-Za-z])[01]")
 _DIGIT_RUN = re.compile(r"\d+")
 
 
 def ambiguous_mailbox(mailbox: str) -> bool:
     # The end of a mailbox is where numbers usually sit, so an l or o there
     # may be a 1 or 0 too (both engines read "star1" as "starl" at 0.99).
+    # Where the words decide it (`words.boundary_readings`) and the mailbox
+    # reads so, nothing is in doubt.
+    mailbox = _decided_runs_masked(mailbox)
     if _AMBIGUOUS_LETTERS.search(mailbox):
         return True
     for run in _DIGIT_RUN.finditer(mailbox):
@@ -354,6 +359,17 @@ def ambiguous_mailbox(mailbox: str) -> bool:
             if before.isalpha() or after.isalpha():
                 return True
     return False
+
+
+def _decided_runs_masked(mailbox: str) -> str:
+    """`mailbox` with each run the words decide, where it reads as they
+    decide, replaced by characters no rule doubts (x for a letter, 5 for a
+    digit)."""
+    for start, reading in boundary_readings(mailbox):
+        if mailbox[start:start + len(reading)] == reading:
+            masked = "".join("5" if ch.isdigit() else "x" for ch in reading)
+            mailbox = mailbox[:start] + masked + mailbox[start + len(reading):]
+    return mailbox
 
 
 def well_formed(field_type: str, raw: str) -> bool:

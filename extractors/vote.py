@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from extractors.places import division_prefix
 from extractors.types import EngineReading
+from extractors.words import boundary_readings
 
 # Scores of text fields, from the doubt about RapidOCR's weakest character
 # (1 - its probability), which rules.yaml's thresholds are calibrated on:
@@ -424,16 +425,17 @@ def read_in_context(address: str) -> str:
       is the provider's (`hotmai1.com`, `outiook.com`, `sjna.com`): nobody
       gives a bank a mail domain made to look like Hotmail's.
 
-    Where letters meet digits (`luckyl78`, `sat0422`) or a word ends in
-    look-alikes (`cloud11`, `lily1`) both readings stay possible and
-    nothing changes here. `fields.ambiguous_mailbox` then sends a letter
-    look-alike touching digits (`luckyl78`) and a number made of
-    look-alikes only (`cloud11`) to a person; a number that merely starts
-    with 0 or 1 (`sat0422`) is taken as read: in 1,000 generated forms
-    (seed 7001) 97 such addresses were right and one wrong (`sato688` read
-    `sat0688` by both engines, RapidOCR giving `o` 0.8 %, less than it gave
-    the other shape on many right ones). Spaces, never part of an address,
-    are dropped first; every other character is kept."""
+    Where a word meets a number or ends the mailbox (`luckyl78`,
+    `sunlll`), the shape cannot tell, and the words do: of the ways to cut
+    the look-alikes between letters and digits, the only one that leaves
+    the letters spelled by listed words is taken (`lucky178`, `sun111`;
+    `words.letters_kept`). Where both cuts spell (`sat0422`, `sato422`) or
+    none does, or a word ends in look-alikes before a separator
+    (`danie1-`), nothing changes here, and `fields.ambiguous_mailbox`
+    sends the address to a person. (Before the words decided, a number
+    merely starting with 0 or 1 after letters was taken as read, and both
+    engines reading `sato688` as `sat0688` passed.) Spaces, never part of
+    an address, are dropped first; every other character is kept."""
     address = "".join(address.split())
     out = list(address)
     for run in _LOOKALIKE_RUN.finditer(address):
@@ -449,6 +451,8 @@ def read_in_context(address: str) -> str:
         for i in range(run.start(), run.end()):
             out[i] = table.get(address[i], address[i])
     box, at, domain = "".join(out).partition("@")
+    for start, reading in boundary_readings(box):
+        box = box[:start] + reading + box[start + len(reading):]
     provider = _provider_looked_like(domain) if at else None
     return box + at + (provider or domain)
 

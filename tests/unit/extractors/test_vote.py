@@ -262,9 +262,9 @@ def test_a_number_split_is_read_again_as_one_raw_line(
 
 
 def test_an_agreed_but_ambiguous_mailbox_is_not_settled_by_its_domain() -> None:
-    # Both engines read "l" where letters meet digits: "peacel67" may be
-    # "peace167"; the known domain must not carry it.
-    voted = _addresses("lightpeacel67@gmail.com", "lightpeacel67@gmai1.com", 0.8)
+    # Both engines read "l" where letters meet digits, and the words cannot
+    # decide: "paul67" may be "pau167"; the known domain must not carry it.
+    voted = _addresses("paul67@gmail.com", "paul67@gmai1.com", 0.8)
     assert voted.confidence <= CONTRADICTED_CAP
 
 
@@ -280,23 +280,33 @@ def test_look_alikes_are_read_as_their_neighbours_say_and_only_then() -> None:
         "anna@sjna.com": "anna@sina.com",
         "anna@l63.com": "anna@163.com",
         "1 ight. peace529@126.com": "light.peace529@126.com",  # spaces are layout
+        # Where letters meet digits, the one cut that leaves words spelled:
+        "luckyl78@sina.com": "lucky178@sina.com",
+        "sun1o5@qq.com": "sun105@qq.com",
+        "tiger.sunlll@sina.com": "tiger.sun111@sina.com",
+        "anna_campbe11519@qq.com": "anna_campbell519@qq.com",
+        "starl@qq.com": "star1@qq.com",
     }
     for raw, clerk in read.items():
         assert read_in_context(raw) == clerk, raw
-    # Where letters meet digits, or a word ends in look-alikes, either reading
-    # is possible: nothing changes.
-    for raw in ("luckyl78@sina.com", "kenji_sat0422@gmail.com", "sun1o5@qq.com",
-                "cloudtiger110@126.com", "lily1@qq.com", "anna@examp19.cn"):
+    # Where both cuts spell words (sat, sato; pau, paul), or no cut does, or
+    # a word ends in look-alikes before a separator, nothing changes.
+    for raw in ("kenji_sat0422@gmail.com", "paul12@qq.com", "xqzl88@qq.com",
+                "cloudtiger110@126.com", "lily1@qq.com", "danie1-tanaka@qq.com",
+                "anna@examp19.cn"):
         assert read_in_context(raw) == raw, raw
 
 
 def test_look_alike_digits_touching_letters_make_a_mailbox_ambiguous() -> None:
     from extractors.fields import ambiguous_mailbox
 
-    for mailbox in ("1ight", "mi11er", "starlucky111", "peacel68", "snow.0cean", "hello2o",
-                    "tiger.starl", "daniel", "leo"):
+    for mailbox in ("1ight", "mi11er", "peacel68", "snow.0cean", "hello2o", "tiger.starl",
+                    "daniel", "leo", "kenji_sat0422", "car112", "danie1-tanaka"):
         assert ambiguous_mailbox(mailbox), mailbox
-    for mailbox in ("lucky.peace168", "tiger13", "anna_miller69", "cloudriver5", "light_sun"):
+    # Those the words decide, read as they decide, and any without look-alikes
+    # where letters meet digits.
+    for mailbox in ("starlucky111", "peace168", "tiger.star1", "river100", "lucky.peace168",
+                    "tiger13", "anna_miller69", "cloudriver5", "light_sun"):
         assert not ambiguous_mailbox(mailbox), mailbox
 
 
@@ -340,11 +350,17 @@ def test_a_lone_one_or_zero_opening_or_splitting_letters_is_read_as_the_letter()
     assert (both.text, both.agreement) == ("moon.blue486@163.com", True)
 
 
-def test_digits_ending_a_word_or_where_letters_meet_digits_stay_content() -> None:
-    ending = _addresses("lilyl@qq.com", "lily1@qq.com")
-    assert ending.agreement is False and ending.confidence <= CONTRADICTED_CAP
-    boundary = _addresses("sun1o5@qq.com", "sun105@qq.com")
-    assert boundary.agreement is False
+def test_where_letters_meet_digits_the_words_settle_a_split_or_leave_it() -> None:
+    for letters, digits, address in (("lilyl@qq.com", "lily1@qq.com", "lily1@qq.com"),
+                                     ("sun1o5@qq.com", "sun105@qq.com", "sun105@qq.com"),
+                                     ("river_greenl88@qq.com", "river_green188@qq.com",
+                                      "river_green188@qq.com")):
+        settled = _addresses(letters, digits)
+        assert (settled.text, settled.agreement) == (address, True), letters
+    for letters, digits in (("paull@qq.com", "paul1@qq.com"),
+                            ("kenji_sato422@qq.com", "kenji_sat0422@qq.com")):
+        split = _addresses(letters, digits)
+        assert split.agreement is False and split.confidence <= CONTRADICTED_CAP, letters
     # Any other difference leaves the split to a person.
     mixed = _addresses("light_sun2@qq.com", "1ight_sun1@qq.com")
     assert mixed.agreement is False

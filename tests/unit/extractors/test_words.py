@@ -1,0 +1,40 @@
+"""The word list that decides look-alikes where a mailbox's letters meet its digits."""
+
+from __future__ import annotations
+
+from extractors.words import boundary_readings, letters_kept, listed, spelled
+
+
+def test_the_list_holds_common_words_and_names_of_many_languages() -> None:
+    for word in ("green", "river", "daniel", "campbell", "tanaka", "zhang", "sato", "brandi"):
+        assert listed(word), word
+    for fragment in ("greenl", "campbe", "sunl", "xqz"):
+        assert not listed(fragment), fragment
+
+
+def test_letters_are_spelled_by_one_word_or_by_long_words_run_together() -> None:
+    assert spelled("sun") and spelled("luckyblue") and spelled("michaelhall")
+    # Pieces shorter than four letters would spell almost anything.
+    assert not spelled("aimeel")  # aim + eel
+    assert not spelled("luckybluel")
+    # Letters a look-alike run gave must end a word begun before the run.
+    assert spelled("greenriver") and not spelled("greenriver", last_before=5)
+
+
+def test_the_one_cut_that_spells_words_decides_and_only_that_one() -> None:
+    assert letters_kept("green", "l") == 0  # green 188, not greenl 88
+    assert letters_kept("campbe", "11") == 2  # campbell 519
+    assert letters_kept("sun", "lll") == 0
+    assert letters_kept("sat", "0") is None  # sat 0527 and sato 527 both spell
+    assert letters_kept("pau", "l") is None  # pau, paul
+    assert letters_kept("xqz", "l") is None  # nothing spells
+    assert letters_kept("jo", "0") is None  # too short to tell
+
+
+def test_boundary_readings_give_each_decided_run_letters_then_digits() -> None:
+    assert boundary_readings("river_greenl88") == [(11, "1")]
+    assert boundary_readings("sun.sunlll") == [(7, "111")]
+    assert boundary_readings("campbe11519") == [(6, "ll")]
+    # Only runs between letters and a number or the mailbox's end.
+    assert boundary_readings("mi11er") == []
+    assert boundary_readings("88love") == []
