@@ -18,6 +18,7 @@ other characters, where nothing else can be (`at_sign_both_missed`).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from extractors.places import division_prefix
@@ -72,6 +73,10 @@ AT_LOOKALIKES = frozenset("0oae6")
 # dropped (RapidOCR's decoder merges a doubled digit: 7200 read 720).
 AT_PIECES = frozenset("aeog")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+# Chinese writing never opens or closes a form's field with punctuation:
+# there, a mark is a speck of the scan (中国、 or 中国· where the other
+# engine read 中国; rough scans of seed 7001 had three).
+SPECKS_AROUND = frozenset({"chinese_text", "person_name", "country"})
 _LATIN = re.compile(r"[A-Za-z]")
 
 
@@ -101,6 +106,8 @@ def canonical(text: str, field_type: str) -> str:
         # Latin names keep one space between words: that space is content.
         return " ".join(joined.split())
     flat = re.sub(r"\s+", "", joined)
+    if field_type in SPECKS_AROUND and _CJK.search(flat):
+        flat = flat[_specks_before(flat):len(flat) - _specks_after(flat)]
     if field_type == "email":
         return without_stray_dots(flat.lower())
     if field_type == "country":
@@ -113,6 +120,24 @@ def canonical(text: str, field_type: str) -> str:
     if field_type == "mobile":
         return re.sub(r"[-()+]", "", flat)
     return flat
+
+
+def _is_speck(ch: str) -> bool:
+    return unicodedata.category(ch)[0] == "P" or unicodedata.category(ch) == "Sk"
+
+
+def _specks_before(text: str) -> int:
+    return next((i for i, ch in enumerate(text) if not _is_speck(ch)), len(text))
+
+
+def _specks_after(text: str) -> int:
+    return _specks_before(text[::-1])
+
+
+def has_end_specks(text: str) -> bool:
+    """Does a Chinese reading open or close with punctuation (`SPECKS_AROUND`)?"""
+    flat = "".join(text.split())
+    return bool(flat and _CJK.search(flat) and (_is_speck(flat[0]) or _is_speck(flat[-1])))
 
 
 def without_stray_dots(address: str) -> str:
@@ -146,8 +171,12 @@ def vote(primary: EngineReading, second: EngineReading, field_type: str,
     """One reading from two. `*_ok` say whether each text has its type's shape."""
     a, b = canonical(primary.text, field_type), canonical(second.text, field_type)
     if a and a == b:
-        # Same content: keep the well-formed spelling, the primary's by default.
+        # Same content: keep the well-formed spelling, the primary's by
+        # default, and of two, one without specks at its ends.
         text = primary.text if primary_ok or not second_ok else second.text
+        if (second_ok and field_type in SPECKS_AROUND and has_end_specks(primary.text)
+                and not has_end_specks(second.text)):
+            text = second.text
         score = _agreement_score(second, field_type)
         if not (primary_ok or second_ok):
             score = round(score * CONTRADICTED_CAP, 4)
@@ -167,7 +196,8 @@ def vote(primary: EngineReading, second: EngineReading, field_type: str,
     chosen, other = _preferred(primary, second, field_type, primary_ok, second_ok)
     chosen_ok = primary_ok if chosen is primary else second_ok
     candidates = (other.text,) if other.text else ()
-    if chosen is second and chosen_ok and _may_stand_alone(field_type, chosen.text):
+    if (chosen is second and chosen_ok and _may_stand_alone(field_type, chosen.text)
+            and not _cjk_dropped(primary.text, second.text, field_type)):
         score = max(0.0, 1 - (1 - sureness(chosen)) * ALONE_DOUBT)
         return Voted(chosen.text, round(score, 4), False, candidates)
     score = CONTRADICTED_CAP * min(1.0, sureness(chosen))
@@ -199,7 +229,20 @@ def _agreement_score(second: EngineReading, field_type: str) -> float:
         weakest = _mailbox_sureness(second)
     elif field_type == "chinese_text":
         weakest = _after_division_sureness(second)
+    if weakest is None and field_type in SPECKS_AROUND:
+        weakest = _sureness_without_specks(second, field_type)
     return agreed_score(sureness(second) if weakest is None else weakest)
+
+
+def _sureness_without_specks(second: EngineReading, field_type: str) -> float | None:
+    """RapidOCR's weakest character of its reading without the specks at
+    its ends (`SPECKS_AROUND`); None when it has none or nothing is left."""
+    flat = "".join(second.text.split())
+    probs = second.char_confidences
+    if not has_end_specks(second.text) or len(probs) != len(flat):
+        return None
+    kept = probs[_specks_before(flat):len(flat) - _specks_after(flat)]
+    return min(kept) if kept else None
 
 
 def _after_division_sureness(second: EngineReading) -> float | None:
@@ -505,6 +548,22 @@ def _sides_with(second: str, third: str, field_type: str) -> bool:
         return False
     return all(_forced_winner(b, t, i) == "a" for i, (x, y) in enumerate(zip(b, t, strict=True))
                if x != y)
+
+
+def _cjk_dropped(primary: str, second: str, field_type: str) -> bool:
+    """Did RapidOCR read nothing where Tesseract read a Chinese character
+    (its reading is Tesseract's with characters left out, one of them
+    CJK)? Its decoder can drop a glyph whole and still be sure of the rest:
+    孙飞一 read 孙飞 at 0.9999 on seed 9039, where Tesseract read it right.
+    Such a reading does not stand alone; Tesseract's further looks may
+    still side with it (Tesseract adds strokes of noise too: 阳光人花园)."""
+    a, b = canonical(primary, field_type), canonical(second, field_type)
+    if len(b) >= len(a):
+        return False
+    rest = iter(a)
+    if not all(ch in rest for ch in b):  # not a subsequence
+        return False
+    return len(_CJK.findall(a)) > len(_CJK.findall(b))
 
 
 def _may_stand_alone(field_type: str, text: str) -> bool:

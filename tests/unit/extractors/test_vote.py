@@ -53,6 +53,32 @@ def test_a_sure_cjk_reading_may_stand_alone_in_its_own_band() -> None:
     assert vote(_r("能桂珍", 0.9), unsure, "person_name", True, True).confidence < 0.5
 
 
+def test_a_cjk_reading_that_left_out_a_character_tesseract_read_does_not_stand_alone(
+) -> None:
+    # RapidOCR dropped the one-stroke 一 whole, sure of the rest.
+    dropped = EngineReading("rapidocr", "孙飞", 0.99, (1.0, 0.9999))
+    voted = vote(_r("孙飞一", 0.9), dropped, "person_name", True, True)
+    assert voted.text == "孙飞" and voted.confidence <= CONTRADICTED_CAP
+    # A character Tesseract read in place of another, or a speck it added
+    # that is no Chinese character, leaves RapidOCR's reading its band.
+    for primary in ("孙干", "孙`飞"):
+        assert vote(_r(primary, 0.9), dropped, "person_name", True, True).confidence > 0.99
+
+
+def test_a_speck_read_as_punctuation_around_chinese_writing_is_no_content() -> None:
+    speck = EngineReading("rapidocr", "中国、", 0.8, (0.99, 0.98, 0.3))
+    voted = vote(_r("中国", 0.8), speck, "country", True, True)
+    assert (voted.text, voted.agreement) == ("中国", True)
+    assert voted.confidence > 0.99  # the speck's own doubt is no doubt about 中国
+    # Either engine may hold the speck; the reading without it is kept.
+    clean = EngineReading("rapidocr", "阳光花园3栋", 0.9, (0.99,) * 6)
+    assert vote(_r("“阳光花园3栋。", 0.8), clean, "chinese_text", True, True).text == "阳光花园3栋"
+    # Inside the writing, or around Latin writing, a mark is content.
+    assert vote(_r("阳光花园3栋", 0.8), EngineReading("rapidocr", "阳光·花园3栋", 0.9, (0.99,) * 7),
+                "chinese_text", True, True).agreement is False
+    assert canonical("Smith Jr.", "person_name") == "Smith Jr."
+
+
 def test_agreement_on_a_weak_character_scores_lower_than_a_sure_agreement() -> None:
     weak = EngineReading("rapidocr", "吴嘉科技有限公司", 0.94, (0.99, 0.53, 0.99))
     sure = EngineReading("rapidocr", "吴嘉科技有限公司", 0.99, (0.99, 0.99, 0.99))
