@@ -28,6 +28,10 @@ class OcrResult:
     text: str
     confidence: float
     words: tuple[tuple[str, float], ...] = ()
+    # One per entry of `words`, from engines that can tell (RapidOCR): how
+    # sure the engine is of the letter whichever its case, for text whose
+    # case is no content (an e-mail address: G 0.49 and g 0.48 is a sure g).
+    either_case: tuple[float, ...] = ()
 
 
 class OcrEngine(Protocol):

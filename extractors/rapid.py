@@ -55,12 +55,13 @@ class RapidOcrEngine:
         self._input = self._session.get_inputs()[0].name
         # CTC classes: 0 is the blank, then the model's alphabet, then space.
         self._alphabet = ["", *_alphabet_of(self._session), " "]
+        self._other_case = _other_case_classes(self._alphabet)
 
     def read_text(
         self, image: np.ndarray, *, lang: str, psm: int, whitelist: str | None
     ) -> OcrResult:
         try:
-            chars = self._characters(_as_line(image))
+            chars, either_case = self._characters(_as_line(image))
         except Exception as e:  # ONNX Runtime raises its own types; none are ours
             raise TransientFailure(f"rapidocr recogniser failed: {e}") from e
         text = "".join(c for c, _ in chars).strip()
@@ -71,18 +72,40 @@ class RapidOcrEngine:
             confidence *= 0.5
         # `words` holds one entry per character: the weakest character is
         # a sharper signal than the mean the library reports.
-        return OcrResult(text=text, confidence=confidence, words=tuple(chars))
+        return OcrResult(text=text, confidence=confidence, words=tuple(chars),
+                         either_case=either_case)
 
-    def _characters(self, line: np.ndarray) -> list[tuple[str, float]]:
-        """Greedy CTC decoding that keeps each character's probability."""
+    def _characters(self, line: np.ndarray) -> tuple[list[tuple[str, float]], tuple[float, ...]]:
+        """Greedy CTC decoding that keeps each character's probability, and
+        its probability whichever its case."""
         batch = _model_input(line)[np.newaxis, :]
         probs = self._session.run(None, {self._input: batch})[0][0]  # (time steps, classes)
-        return [(self._alphabet[index], p) for index, p in ctc_runs(probs)]
+        steps = ctc_steps(probs)
+        chars = [(self._alphabet[index], float(probs[step, index])) for index, step in steps]
+        return chars, tuple(self._either_case(probs[step], index) for index, step in steps)
+
+    def _either_case(self, step_probs: np.ndarray, index: int) -> float:
+        other = self._other_case[index]
+        return float(step_probs[index] + (step_probs[other] if other else 0.0))
+
+
+def _other_case_classes(alphabet: list[str]) -> list[int]:
+    """For each class, the class of the same letter in the other case (0,
+    the blank, for anything else)."""
+    index = {ch: i for i, ch in enumerate(alphabet) if ch}
+    return [index.get(ch.swapcase(), 0) if len(ch) == 1 and ch.isascii() and ch.isalpha()
+            else 0 for ch in alphabet]
 
 
 def ctc_runs(probs: np.ndarray) -> list[tuple[int, float]]:
+    """Each character's class and its probability (see `ctc_steps`)."""
+    return [(index, float(probs[step, index])) for index, step in ctc_steps(probs)]
+
+
+def ctc_steps(probs: np.ndarray) -> list[tuple[int, int]]:
     """Greedy CTC decoding of a (time steps, classes) matrix: each
-    character's class and its probability at its surest time step.
+    character's class and its surest time step, whose probability is the
+    character's.
 
     A character spans a run of time steps, and at the run's edge the model
     splits its belief between the character and the blank (0.55 `8`, 0.44
@@ -93,14 +116,14 @@ def ctc_runs(probs: np.ndarray) -> list[tuple[int, float]]:
     (媒 0.65 against 蝶 0.35 in a one-step run) shows at every step of the
     run and stays."""
     best = probs.argmax(axis=1).tolist()
-    runs: list[tuple[int, float]] = []
+    runs: list[tuple[int, int]] = []
     previous = 0
     for step, index in enumerate(best):
-        p = float(probs[step, index])
         if index != 0 and index == previous:  # the same run: keep its surest step
-            runs[-1] = (index, max(runs[-1][1], p))
+            if probs[step, index] > probs[runs[-1][1], index]:
+                runs[-1] = (index, step)
         elif index != 0:  # 0 is the CTC blank
-            runs.append((index, p))
+            runs.append((index, step))
         previous = index
     return runs
 

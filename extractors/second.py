@@ -54,6 +54,9 @@ SURE_ALONE = 0.95
 WIDE_SUFFIX = "wide"
 WIDER = 1.35
 SECOND_LOOK = frozenset({"email"})
+# Types whose letters' case is no content: the second engine's doubt
+# between G and g is no doubt about the address.
+CASE_BLIND = frozenset({"email"})
 # Types read one character per comb cell or as digits: spaces are layout.
 _NO_SPACES = frozenset({"id_number", "digits", "amount"})
 
@@ -104,7 +107,11 @@ def _second_reading(engines: OcrEngines, image: np.ndarray, field_type: str,
     text = tidy(result.text)
     if field_type in _NO_SPACES:
         text = text.replace(" ", "")
-    char_probs = tuple(round(p, 4) for c, p in result.words if not c.isspace()) if text else ()
+    probs = [p for _, p in result.words]
+    if field_type in CASE_BLIND and len(result.either_case) == len(probs):
+        probs = list(result.either_case)
+    char_probs = tuple(round(p, 4) for (c, _), p in zip(result.words, probs, strict=True)
+                       if not c.isspace()) if text else ()
     return EngineReading(name, text, result.confidence if text else 0.0, char_probs)
 
 

@@ -57,3 +57,9 @@ def test_a_character_is_as_sure_as_its_surest_time_step_and_repeats_need_a_blank
         step(c2=0.95),  # the same run as the step before
     ])
     assert ctc_runs(probs) == [(1, 1.0), (2, 0.6), (2, 0.95)]
+
+
+def test_a_letter_is_as_sure_in_either_case_as_both_cases_together() -> None:
+    from extractors.rapid import _other_case_classes
+
+    assert _other_case_classes(["", "g", "G", "1", "中", " "]) == [0, 2, 1, 0, 0, 0]

@@ -748,3 +748,21 @@ def test_a_wider_look_with_the_at_sign_whole_settles_tesseracts_two_glyphs(
 
     assert (reading.raw, reading.agreement) == ("happy.peace223@hotmail.com", True)
     assert reading.readings[-1].engine == "rapidocr-wide"
+
+
+def test_an_address_is_scored_on_its_letters_whichever_their_case(
+    template: FormTemplate, blank: np.ndarray
+) -> None:
+    spec = template.field("email")
+    _write(blank, spec.zone, "greenstar219@qq.com")
+    text = "Greenstar219@qq.com"
+    words = tuple((c, 0.49 if i == 0 else 0.99) for i, c in enumerate(text))
+    either = tuple(0.97 if i == 0 else 0.99 for i in range(len(text)))  # G 0.49, g 0.48
+    second = FakeOcrEngine(replies=[OcrResult(text, 0.9, words=words, either_case=either)])
+    primary = FakeOcrEngine(replies=[OcrResult("GreenStar219@qq.com", 0.8)])
+
+    reading = read_field(blank, template.blank, spec, OcrEngines(primary, second))
+
+    assert reading.agreement is True
+    assert reading.readings[1].char_confidences[0] == 0.97
+    assert reading.confidence == agreed_score(0.97)
