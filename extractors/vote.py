@@ -73,10 +73,12 @@ AT_LOOKALIKES = frozenset("0oae6")
 # dropped (RapidOCR's decoder merges a doubled digit: 7200 read 720).
 AT_PIECES = frozenset("aeog")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-# Chinese writing never opens or closes a form's field with punctuation:
-# there, a mark is a speck of the scan (中国、 or 中国· where the other
-# engine read 中国; rough scans of seed 7001 had three).
+# Chinese writing never opens or closes a form's field with punctuation,
+# nor an amount ends with a dot or comma: there, a mark is a speck of the
+# scan (中国、 or 中国· where the other engine read 中国, 3.2.. where it read
+# 3.2; rough scans of seed 7001 had three of each).
 SPECKS_AROUND = frozenset({"chinese_text", "person_name", "country"})
+SPECKS_AFTER = frozenset({"amount"})
 _LATIN = re.compile(r"[A-Za-z]")
 
 
@@ -106,8 +108,8 @@ def canonical(text: str, field_type: str) -> str:
         # Latin names keep one space between words: that space is content.
         return " ".join(joined.split())
     flat = re.sub(r"\s+", "", joined)
-    if field_type in SPECKS_AROUND and _CJK.search(flat):
-        flat = flat[_specks_before(flat):len(flat) - _specks_after(flat)]
+    start, end = _content_span(flat, field_type)
+    flat = flat[start:end]
     if field_type == "email":
         return without_stray_dots(flat.lower())
     if field_type == "country":
@@ -126,18 +128,21 @@ def _is_speck(ch: str) -> bool:
     return unicodedata.category(ch)[0] == "P" or unicodedata.category(ch) == "Sk"
 
 
-def _specks_before(text: str) -> int:
-    return next((i for i, ch in enumerate(text) if not _is_speck(ch)), len(text))
+def _content_span(flat: str, field_type: str) -> tuple[int, int]:
+    """Where a reading without spaces holds content: all of it but the
+    specks at its ends (`SPECKS_AROUND`, `SPECKS_AFTER`)."""
+    if field_type in SPECKS_AFTER:
+        return 0, len(flat.rstrip(".,"))
+    if field_type not in SPECKS_AROUND or not _CJK.search(flat):
+        return 0, len(flat)
+    start = next((i for i, ch in enumerate(flat) if not _is_speck(ch)), len(flat))
+    end = len(flat) - next((i for i, ch in enumerate(reversed(flat)) if not _is_speck(ch)), 0)
+    return start, max(start, end)
 
 
-def _specks_after(text: str) -> int:
-    return _specks_before(text[::-1])
-
-
-def has_end_specks(text: str) -> bool:
-    """Does a Chinese reading open or close with punctuation (`SPECKS_AROUND`)?"""
+def has_end_specks(text: str, field_type: str) -> bool:
     flat = "".join(text.split())
-    return bool(flat and _CJK.search(flat) and (_is_speck(flat[0]) or _is_speck(flat[-1])))
+    return _content_span(flat, field_type) != (0, len(flat))
 
 
 def without_stray_dots(address: str) -> str:
@@ -174,8 +179,8 @@ def vote(primary: EngineReading, second: EngineReading, field_type: str,
         # Same content: keep the well-formed spelling, the primary's by
         # default, and of two, one without specks at its ends.
         text = primary.text if primary_ok or not second_ok else second.text
-        if (second_ok and field_type in SPECKS_AROUND and has_end_specks(primary.text)
-                and not has_end_specks(second.text)):
+        if (second_ok and has_end_specks(primary.text, field_type)
+                and not has_end_specks(second.text, field_type)):
             text = second.text
         score = _agreement_score(second, field_type)
         if not (primary_ok or second_ok):
@@ -229,19 +234,20 @@ def _agreement_score(second: EngineReading, field_type: str) -> float:
         weakest = _mailbox_sureness(second)
     elif field_type == "chinese_text":
         weakest = _after_division_sureness(second)
-    if weakest is None and field_type in SPECKS_AROUND:
+    if weakest is None:
         weakest = _sureness_without_specks(second, field_type)
     return agreed_score(sureness(second) if weakest is None else weakest)
 
 
 def _sureness_without_specks(second: EngineReading, field_type: str) -> float | None:
     """RapidOCR's weakest character of its reading without the specks at
-    its ends (`SPECKS_AROUND`); None when it has none or nothing is left."""
+    its ends; None when it has none or nothing is left."""
     flat = "".join(second.text.split())
     probs = second.char_confidences
-    if not has_end_specks(second.text) or len(probs) != len(flat):
+    if not has_end_specks(flat, field_type) or len(probs) != len(flat):
         return None
-    kept = probs[_specks_before(flat):len(flat) - _specks_after(flat)]
+    start, end = _content_span(flat, field_type)
+    kept = probs[start:end]
     return min(kept) if kept else None
 
 

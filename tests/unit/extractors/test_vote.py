@@ -77,6 +77,11 @@ def test_a_speck_read_as_punctuation_around_chinese_writing_is_no_content() -> N
     assert vote(_r("阳光花园3栋", 0.8), EngineReading("rapidocr", "阳光·花园3栋", 0.9, (0.99,) * 7),
                 "chinese_text", True, True).agreement is False
     assert canonical("Smith Jr.", "person_name") == "Smith Jr."
+    # An amount's dots and commas after its last digit are specks too.
+    dotted = EngineReading("rapidocr", "3.2..", 0.8, (0.99, 0.99, 0.99, 0.4, 0.4))
+    amount = vote(_r("3.2", 0.9), dotted, "amount", True, False)
+    assert (amount.text, amount.agreement) == ("3.2", True) and amount.confidence > 0.99
+    assert vote(_r("3.25", 0.9), dotted, "amount", True, False).agreement is False
 
 
 def test_agreement_on_a_weak_character_scores_lower_than_a_sure_agreement() -> None:
