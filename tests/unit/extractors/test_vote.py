@@ -13,7 +13,7 @@ from extractors.ocr import FakeOcrEngine, OcrResult
 from extractors.places import division_prefix
 from extractors.second import compare
 from extractors.template import FormTemplate
-from extractors.types import EngineReading
+from extractors.types import EngineReading, FieldReading
 from extractors.vote import (
     CONTRADICTED_CAP,
     Voted,
@@ -706,16 +706,24 @@ def test_a_second_look_wider_that_reads_what_tesseract_read_settles_an_address(
     assert "tiger.ight751@sina.com" in reading.candidates
 
 
+def _read_address(template: FormTemplate, blank: np.ndarray, written: str,
+                  primary: FakeOcrEngine, second: FakeOcrEngine) -> FieldReading:
+    """The e-mail zone with `written` in it, read by the two fake engines."""
+    spec = template.field("email")
+    _write(blank, spec.zone, written)
+    return read_field(blank, template.blank, spec, OcrEngines(primary, second))
+
+
+def _tesseract_reads(text: str) -> FakeOcrEngine:
+    return FakeOcrEngine(script=lambda image, lang, psm, wl: OcrResult(text, 0.6))
+
+
 def test_a_second_look_that_reads_something_else_leaves_the_split(
     template: FormTemplate, blank: np.ndarray
 ) -> None:
-    spec = template.field("email")
-    _write(blank, spec.zone, "tigerblue171@sina.com")
-    primary = FakeOcrEngine(script=lambda image, lang, psm, wl: OcrResult(
-        "tigerblue71@sina.com", 0.6))
     second = _widening_rapid("tigerblue171@sina.com", "tigerblue1710sina.com")
-
-    reading = read_field(blank, template.blank, spec, OcrEngines(primary, second))
+    reading = _read_address(template, blank, "tigerblue171@sina.com",
+                            _tesseract_reads("tigerblue71@sina.com"), second)
 
     assert reading.readings[-1].engine == "rapidocr-wide"
     assert reading.agreement is False and reading.confidence <= CONTRADICTED_CAP
@@ -724,8 +732,6 @@ def test_a_second_look_that_reads_something_else_leaves_the_split(
 def test_an_at_sign_a_further_look_reads_as_two_glyphs_settles_a_split(
     template: FormTemplate, blank: np.ndarray
 ) -> None:
-    spec = template.field("email")
-    _write(blank, spec.zone, "starpeace685@outlook.com")
     # Tesseract's raw-line look sees a piece beside the @ (685e@); without
     # it, the look reads what RapidOCR read.
     by_mode = {7: "starpeace68S@outlook.com", 13: "starpeace685e@outlook.com"}
@@ -733,7 +739,7 @@ def test_an_at_sign_a_further_look_reads_as_two_glyphs_settles_a_split(
     rapid = "starpeace685@out1ook.com"
     second = FakeOcrEngine(replies=[OcrResult(rapid, 0.97, words=tuple((c, 0.97) for c in rapid))])
 
-    reading = read_field(blank, template.blank, spec, OcrEngines(primary, second))
+    reading = _read_address(template, blank, "starpeace685@outlook.com", primary, second)
 
     assert (reading.raw, reading.agreement) == ("starpeace685@outlook.com", True)
     assert [r.engine for r in reading.readings] == ["tesseract", "rapidocr", "tesseract-third"]
@@ -743,13 +749,9 @@ def test_an_at_sign_a_further_look_reads_as_two_glyphs_settles_a_split(
 def test_a_wider_look_with_the_at_sign_whole_settles_tesseracts_two_glyphs(
     template: FormTemplate, blank: np.ndarray
 ) -> None:
-    spec = template.field("email")
-    _write(blank, spec.zone, "happy.peace223@hotmail.com")
-    primary = FakeOcrEngine(script=lambda image, lang, psm, wl: OcrResult(
-        "happy.peace223e@hotmail.com", 0.6))
     second = _widening_rapid("happy.peace228ohotmai1.com", "happy.peace223@hotmai1.com")
-
-    reading = read_field(blank, template.blank, spec, OcrEngines(primary, second))
+    reading = _read_address(template, blank, "happy.peace223@hotmail.com",
+                            _tesseract_reads("happy.peace223e@hotmail.com"), second)
 
     assert (reading.raw, reading.agreement) == ("happy.peace223@hotmail.com", True)
     assert reading.readings[-1].engine == "rapidocr-wide"
@@ -758,15 +760,13 @@ def test_a_wider_look_with_the_at_sign_whole_settles_tesseracts_two_glyphs(
 def test_an_address_is_scored_on_its_letters_whichever_their_case(
     template: FormTemplate, blank: np.ndarray
 ) -> None:
-    spec = template.field("email")
-    _write(blank, spec.zone, "greenstar219@qq.com")
     text = "Greenstar219@qq.com"
     words = tuple((c, 0.49 if i == 0 else 0.99) for i, c in enumerate(text))
     either = tuple(0.97 if i == 0 else 0.99 for i in range(len(text)))  # G 0.49, g 0.48
     second = FakeOcrEngine(replies=[OcrResult(text, 0.9, words=words, either_case=either)])
-    primary = FakeOcrEngine(replies=[OcrResult("GreenStar219@qq.com", 0.8)])
 
-    reading = read_field(blank, template.blank, spec, OcrEngines(primary, second))
+    reading = _read_address(template, blank, "greenstar219@qq.com",
+                            _tesseract_reads("GreenStar219@qq.com"), second)
 
     assert reading.agreement is True
     assert reading.readings[1].char_confidences[0] == 0.97
