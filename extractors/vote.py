@@ -73,6 +73,8 @@ AT_LOOKALIKES = frozenset("0oae6")
 # dropped (RapidOCR's decoder merges a doubled digit: 7200 read 720).
 AT_PIECES = frozenset("aeog")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+# Digits RapidOCR reads in Latin names, and the letters each stands for.
+_NAME_LOOKALIKES = {"0": "Oo", "1": "lIi"}
 # Chinese writing never opens or closes a form's field with punctuation,
 # nor an amount ends with a dot or comma: there, a mark is a speck of the
 # scan (中国、 or 中国· where the other engine read 中国, 3.2.. where it read
@@ -195,7 +197,7 @@ def vote(primary: EngineReading, second: EngineReading, field_type: str,
         if listed is not None:
             return listed
     if field_type == "person_name" and primary_ok:
-        spaced = _spaced_by_primary(primary, second)
+        spaced = _spaced_by_primary(primary, second) or _digits_in_latin_name(primary, second)
         if spaced is not None:
             return spaced
     chosen, other = _preferred(primary, second, field_type, primary_ok, second_ok)
@@ -223,6 +225,37 @@ def _spaced_by_primary(primary: EngineReading, second: EngineReading) -> Voted |
     if any(len(word) < 2 for word in words):
         return None
     return Voted(primary.text, agreed_score(sureness(second)), True, (second.text,))
+
+
+def _digits_in_latin_name(primary: EngineReading, second: EngineReading) -> Voted | None:
+    """A Latin name RapidOCR read as Tesseract did, word for word and
+    letter for letter, but for a 0 or 1 where Tesseract read the letter it
+    looks like (`01iver Martin`, `YUK1 CLARKE`): a name holds no digits, so
+    those characters are forced to Tesseract's letters, and two engines
+    agree on the rest. Tesseract's reading (well formed) is kept, scored on
+    RapidOCR's other characters."""
+    words, others = primary.text.split(), second.text.split()
+    if not _LATIN.search(primary.text) or [len(w) for w in words] != [len(w) for w in others]:
+        return None
+    a, b = "".join(words), "".join(others)
+    forced = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    if not forced or any(a[i] not in _NAME_LOOKALIKES.get(b[i], "") for i in forced):
+        return None
+    if not all(_case_fits(word) for word in words):
+        return None
+    probs = second.char_confidences
+    if len(probs) != len(b):
+        return None
+    kept = [p for i, p in enumerate(probs) if i not in forced]
+    return Voted(primary.text, agreed_score(min(kept, default=0.0)), True, (second.text,))
+
+
+def _case_fits(word: str) -> bool:
+    """Is a Latin name's word written as names are, all capitals or a
+    capital then small letters? Where Tesseract's letter stands for
+    RapidOCR's 1, only that says whether it is the I of `YUKI` or the l of
+    `Wilson`: `YUKl` or `WiIson` is a misread."""
+    return word.isupper() or (word[:1].isupper() and (word[1:].islower() or not word[1:]))
 
 
 def _agreement_score(second: EngineReading, field_type: str) -> float:

@@ -457,6 +457,24 @@ def test_dates_agree_on_their_digits_whatever_the_separators() -> None:
     assert canonical("2044,08.19", "date") != canonical("2044,08.18", "date")
 
 
+def test_a_digit_rapidocr_read_in_a_latin_name_is_forced_to_tesseracts_letter() -> None:
+    def voted(tesseract: str, rapid: str) -> Voted:
+        letters = (0.99,) * len("".join(rapid.split()))  # RapidOCR's skip spaces
+        return vote(_r(tesseract, 0.9), EngineReading("rapidocr", rapid, 0.9, letters),
+                    "person_name", True, False)
+
+    for tesseract, rapid in (("Oliver Martin", "01iver Martin"), ("YUKI CLARKE", "YUK1 CLARKE")):
+        name = voted(tesseract, rapid)
+        assert (name.text, name.agreement) == (tesseract, True), rapid
+        assert name.confidence > 0.95
+    # Only 0 and 1, only for their look-alikes, in words written as names are,
+    # with the words alike.
+    for tesseract, rapid in (("Oliver Martin", "01iver Martln"), ("YUKl CLARKE", "YUK1 CLARKE"),
+                             ("Olivia WiIson", "0livia Wi1son"), ("Oliver Martin", "01iverMartin"),
+                             ("Olivia Wilson", "0livia W;1son")):
+        assert voted(tesseract, rapid).agreement is False, tesseract
+
+
 def test_a_latin_name_run_together_by_rapidocr_takes_tesseracts_word_breaks() -> None:
     second = EngineReading("rapidocr", "OLIVERPARK", 0.99, (0.99,) * 10)
     voted = vote(_r("OLIVER PARK", 0.9), second, "person_name", True, True)
