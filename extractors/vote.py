@@ -147,6 +147,24 @@ def has_end_specks(text: str, field_type: str) -> bool:
     return _content_span(flat, field_type) != (0, len(flat))
 
 
+def without_end_specks(text: str, field_type: str) -> str:
+    """A reading as read, but for the specks at its ends (see
+    `SPECKS_AROUND`): both engines may add one (`有限公司，` and
+    `有限公司．．·`), and the value must not keep either."""
+    if not has_end_specks(text, field_type):
+        return text
+    start, end = _content_span("".join(text.split()), field_type)
+    kept, seen = [], 0
+    for ch in text:
+        if ch.isspace():
+            kept.append(ch)
+            continue
+        if start <= seen < end:
+            kept.append(ch)
+        seen += 1
+    return "".join(kept).strip()
+
+
 def without_stray_dots(address: str) -> str:
     """An address without the dots none can hold: a second dot in a row, a
     dot at either end or beside the @. OCR makes them of specks (Tesseract
@@ -179,11 +197,9 @@ def vote(primary: EngineReading, second: EngineReading, field_type: str,
     a, b = canonical(primary.text, field_type), canonical(second.text, field_type)
     if a and a == b:
         # Same content: keep the well-formed spelling, the primary's by
-        # default, and of two, one without specks at its ends.
+        # default, without specks at its ends.
         text = primary.text if primary_ok or not second_ok else second.text
-        if (second_ok and has_end_specks(primary.text, field_type)
-                and not has_end_specks(second.text, field_type)):
-            text = second.text
+        text = without_end_specks(text, field_type)
         score = _agreement_score(second, field_type)
         if not (primary_ok or second_ok):
             score = round(score * CONTRADICTED_CAP, 4)
@@ -206,7 +222,8 @@ def vote(primary: EngineReading, second: EngineReading, field_type: str,
     if (chosen is second and chosen_ok and _may_stand_alone(field_type, chosen.text)
             and not _cjk_dropped(primary.text, second.text, field_type)):
         score = max(0.0, 1 - (1 - sureness(chosen)) * ALONE_DOUBT)
-        return Voted(chosen.text, round(score, 4), False, candidates)
+        return Voted(without_end_specks(chosen.text, field_type), round(score, 4), False,
+                     candidates)
     score = CONTRADICTED_CAP * min(1.0, sureness(chosen))
     return Voted(chosen.text, round(score, 4), False, candidates)
 

@@ -73,6 +73,11 @@ def test_a_speck_read_as_punctuation_around_chinese_writing_is_no_content() -> N
     # Either engine may hold the speck; the reading without it is kept.
     clean = EngineReading("rapidocr", "阳光花园3栋", 0.9, (0.99,) * 6)
     assert vote(_r("“阳光花园3栋。", 0.8), clean, "chinese_text", True, True).text == "阳光花园3栋"
+    # Both may hold one: the value holds neither.
+    both = vote(_r("联创有限公司，", 0.7),
+                EngineReading("rapidocr", "联创有限公司．．·", 0.9, (0.99,) * 6 + (0.3,) * 3),
+                "chinese_text", True, True)
+    assert (both.text, both.agreement) == ("联创有限公司", True)
     # Inside the writing, or around Latin writing, a mark is content.
     assert vote(_r("阳光花园3栋", 0.8), EngineReading("rapidocr", "阳光·花园3栋", 0.9, (0.99,) * 7),
                 "chinese_text", True, True).agreement is False
