@@ -155,7 +155,7 @@ def second_opinion(
         look = _in_context(look, field_type)
         voted = sided_with_primary(voted, first, look, field_type)
         if not voted.agreement:
-            voted = _at_settled_or(voted, first, look, well_formed)
+            voted = _at_as_one_glyph_or(voted, first, look, well_formed)
     candidates = tuple(dict.fromkeys(
         c for c in (*voted.candidates, *reading.candidates) if c and c != voted.text))
     return dataclasses.replace(
@@ -181,13 +181,14 @@ def _more_looks(voted: Voted, second: EngineReading, image: np.ndarray, field_ty
         look = _in_context(look, field_type)
         voted = sided_with_second(voted, second, look, field_type)
         if not voted.agreement and field_type == "email":
-            voted = _at_settled_or(voted, look, second, well_formed)
+            voted = _at_as_one_glyph_or(voted, look, second, well_formed)
     return voted, looks
 
 
-def _at_settled_or(voted: Voted, first: EngineReading, second: EngineReading,
-                   well_formed: WellFormed) -> Voted:
-    """`voted`, unless an @ read as two glyphs settles the split (well formed)."""
+def _at_as_one_glyph_or(voted: Voted, first: EngineReading, second: EngineReading,
+                        well_formed: WellFormed) -> Voted:
+    """`voted`, unless an @ one engine read as two glyphs settles the split
+    (`vote.at_read_as_two`, well formed)."""
     settled = at_read_as_two(first, second)
     if settled is not None and well_formed("email", settled.text):
         return settled
