@@ -97,11 +97,6 @@ def _other_case_classes(alphabet: list[str]) -> list[int]:
             else 0 for ch in alphabet]
 
 
-def ctc_runs(probs: np.ndarray) -> list[tuple[int, float]]:
-    """Each character's class and its probability (see `ctc_steps`)."""
-    return [(index, float(probs[step, index])) for index, step in ctc_steps(probs)]
-
-
 def ctc_steps(probs: np.ndarray) -> list[tuple[int, int]]:
     """Greedy CTC decoding of a (time steps, classes) matrix: each
     character's class and its surest time step, whose probability is the

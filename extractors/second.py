@@ -64,7 +64,8 @@ _NO_SPACES = frozenset({"id_number", "digits", "amount"})
 def compare(first: EngineReading, other: EngineReading, field_type: str,
             well_formed: WellFormed) -> Voted:
     """The vote over two readings, an address's read in context first (and
-    its @ put back where both engines missed it, if that is well formed)."""
+    its @ put back where both engines missed it, or made one where one
+    engine read it as two glyphs, if that is well formed)."""
     return _compared(_in_context(first, field_type), _in_context(other, field_type),
                      field_type, well_formed)
 
@@ -75,16 +76,19 @@ def _compared(first: EngineReading, other: EngineReading, field_type: str,
     voted = vote(first, other, field_type, _ok(first, field_type, well_formed),
                  _ok(other, field_type, well_formed))
     if field_type == "email" and ("@" not in voted.text or not voted.agreement):
-        settled = _at_settled(first, other)
-        if settled is not None and well_formed(field_type, settled.text):
-            return settled
+        # Split only by how its @ was read: missed by both engines, or read
+        # as two glyphs by one (see `vote`).
+        settled = at_sign_both_missed(first, other) or at_read_as_two(first, other)
+        return _settled_or(voted, settled, well_formed)
     return voted
 
 
-def _at_settled(first: EngineReading, other: EngineReading) -> Voted | None:
-    """An address split only by how its @ was read: missed by both
-    engines, or read as two glyphs by one (see `vote`)."""
-    return at_sign_both_missed(first, other) or at_read_as_two(first, other)
+def _settled_or(voted: Voted, settled: Voted | None, well_formed: WellFormed) -> Voted:
+    """`settled`, an address a narrow rule settled, if any and well formed;
+    else `voted`."""
+    if settled is not None and well_formed("email", settled.text):
+        return settled
+    return voted
 
 
 def _ok(reading: EngineReading, field_type: str, well_formed: WellFormed) -> bool:
@@ -155,7 +159,7 @@ def second_opinion(
         look = _in_context(look, field_type)
         voted = sided_with_primary(voted, first, look, field_type)
         if not voted.agreement:
-            voted = _at_as_one_glyph_or(voted, first, look, well_formed)
+            voted = _settled_or(voted, at_read_as_two(first, look), well_formed)
     candidates = tuple(dict.fromkeys(
         c for c in (*voted.candidates, *reading.candidates) if c and c != voted.text))
     return dataclasses.replace(
@@ -181,15 +185,5 @@ def _more_looks(voted: Voted, second: EngineReading, image: np.ndarray, field_ty
         look = _in_context(look, field_type)
         voted = sided_with_second(voted, second, look, field_type)
         if not voted.agreement and field_type == "email":
-            voted = _at_as_one_glyph_or(voted, look, second, well_formed)
+            voted = _settled_or(voted, at_read_as_two(look, second), well_formed)
     return voted, looks
-
-
-def _at_as_one_glyph_or(voted: Voted, first: EngineReading, second: EngineReading,
-                        well_formed: WellFormed) -> Voted:
-    """`voted`, unless an @ one engine read as two glyphs settles the split
-    (`vote.at_read_as_two`, well formed)."""
-    settled = at_read_as_two(first, second)
-    if settled is not None and well_formed("email", settled.text):
-        return settled
-    return voted

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from extractors.places import division_prefix
 from extractors.types import EngineReading
-from extractors.words import boundary_readings
+from extractors.words import AS_DIGITS, LOOKALIKE_RUN, boundary_readings
 
 # Scores of text fields, from the doubt about RapidOCR's weakest character
 # (1 - its probability), which rules.yaml's thresholds are calibrated on:
@@ -61,10 +61,10 @@ KNOWN_MAIL_DOMAINS = frozenset({
 })
 _LOOKALIKES = str.maketrans({"1": "l", "i": "l", "j": "l", "|": "l", "0": "o"})
 _KNOWN_BY_SHAPE = {d.translate(_LOOKALIKES): d for d in KNOWN_MAIL_DOMAINS}
-_DIGIT_LOOKALIKE = {"1": "l", "0": "o"}  # digit read → the letter it is mistaken for
-_LETTER_LOOKALIKE = {"l": "1", "I": "1", "o": "0", "O": "0"}  # and the other way round
+# A digit read where a word goes → the letter it is mistaken for (the other
+# way round is `words.AS_DIGITS`).
+_AS_LETTERS = str.maketrans({"1": "l", "0": "o"})
 _ADDRESS_SEPARATORS = "._-+@"
-_LOOKALIKE_RUN = re.compile("[01lIoO]+")
 # What both engines read an @ as, when they read it alike (canonical, so
 # lower case): round shapes.
 AT_LOOKALIKES = frozenset("0oae6")
@@ -151,9 +151,10 @@ def without_end_specks(text: str, field_type: str) -> str:
     """A reading as read, but for the specks at its ends (see
     `SPECKS_AROUND`): both engines may add one (`有限公司，` and
     `有限公司．．·`), and the value must not keep either."""
-    if not has_end_specks(text, field_type):
+    flat = "".join(text.split())
+    start, end = _content_span(flat, field_type)
+    if (start, end) == (0, len(flat)):
         return text
-    start, end = _content_span("".join(text.split()), field_type)
     kept, seen = [], 0
     for ch in text:
         if ch.isspace():
@@ -537,18 +538,17 @@ def read_in_context(address: str) -> str:
     an address, are dropped first; every other character is kept."""
     address = "".join(address.split())
     out = list(address)
-    for run in _LOOKALIKE_RUN.finditer(address):
+    for run in LOOKALIKE_RUN.finditer(address):
         before = _kind(address[run.start() - 1] if run.start() > 0 else "")
         after = _kind(address[run.end()] if run.end() < len(address) else "")
         if after == "letter" and before in ("letter", "edge"):
-            table = _DIGIT_LOOKALIKE
+            table = _AS_LETTERS
         elif (before == "digit" and after in ("digit", "edge")) or (
                 before == "edge" and after == "digit"):
-            table = _LETTER_LOOKALIKE
+            table = AS_DIGITS
         else:
             continue
-        for i in range(run.start(), run.end()):
-            out[i] = table.get(address[i], address[i])
+        out[run.start():run.end()] = run.group().translate(table)
     box, at, domain = "".join(out).partition("@")
     for start, reading in boundary_readings(box):
         box = box[:start] + reading + box[start + len(reading):]

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -36,8 +36,10 @@ WORDS_FILE = Path(__file__).resolve().parents[1] / "config" / "reference" / "mai
 MIN_WORD = 3
 MIN_PIECE = 4
 _AS_LETTERS = str.maketrans({"1": "l", "I": "l", "0": "o"})
-_AS_DIGITS = str.maketrans({"l": "1", "I": "1", "o": "0", "O": "0"})
-_LOOKALIKE_RUN = re.compile("[01lIoO]+")
+# The look-alikes of an address (1 0 l I o O), and their digit readings:
+# also what `vote.read_in_context` reads inside a number.
+AS_DIGITS = str.maketrans({"l": "1", "I": "1", "o": "0", "O": "0"})
+LOOKALIKE_RUN = re.compile("[01lIoO]+")
 _LETTERS_BEFORE = re.compile("[A-Za-z]+$")
 
 
@@ -80,6 +82,7 @@ def spelled(letters: str, last_before: int | None = None) -> bool:
     return ends[-1]
 
 
+@lru_cache(maxsize=4096)  # an address is read in context several times
 def letters_kept(word: str, run: str) -> int | None:
     """How many characters of the look-alike `run` after `word` are letters
     (the rest being the number's digits): the one count that leaves the
@@ -98,7 +101,7 @@ def boundary_readings(mailbox: str) -> list[tuple[int, str]]:
     (or the mailbox's end) and the words decide them: each run's start and
     its reading, letters then digits (`greenl88` → (5, "1"))."""
     readings = []
-    for run in _LOOKALIKE_RUN.finditer(mailbox):
+    for run in LOOKALIKE_RUN.finditer(mailbox):
         after = mailbox[run.end():run.end() + 1]
         word = _LETTERS_BEFORE.search(mailbox[:run.start()])
         if word is None or not (after == "" or after.isdigit()):
@@ -107,5 +110,5 @@ def boundary_readings(mailbox: str) -> list[tuple[int, str]]:
         if kept is not None:
             text = run.group()
             readings.append((run.start(), text[:kept].translate(_AS_LETTERS)
-                             + text[kept:].translate(_AS_DIGITS)))
+                             + text[kept:].translate(AS_DIGITS)))
     return readings

@@ -41,7 +41,7 @@ def test_a_blank_crop_reads_nothing() -> None:
 
 
 def test_a_character_is_as_sure_as_its_surest_time_step_and_repeats_need_a_blank() -> None:
-    from extractors.rapid import ctc_runs
+    from extractors.rapid import ctc_steps
 
     def step(**probs: float) -> list[float]:
         row = [0.0] * 4  # classes: 0 blank, 1 "8", 2 "5", 3 "3"
@@ -56,7 +56,8 @@ def test_a_character_is_as_sure_as_its_surest_time_step_and_repeats_need_a_blank
         step(c0=1.0), step(c2=0.9, c0=0.1),  # another 5, after a blank
         step(c2=0.95),  # the same run as the step before
     ])
-    assert ctc_runs(probs) == [(1, 1.0), (2, 0.6), (2, 0.95)]
+    runs = [(index, float(probs[step, index])) for index, step in ctc_steps(probs)]
+    assert runs == [(1, 1.0), (2, 0.6), (2, 0.95)]
 
 
 def test_a_letter_is_as_sure_in_either_case_as_both_cases_together() -> None:
