@@ -126,7 +126,8 @@ def _application_json(sealer: Sealer, a: Application) -> dict[str, Any]:
     return {
         "id": a.id, "document_id": a.document_id, "form": a.form, "route": a.route,
         "values": sealer.open_values(a.values, a.id),
-        "issues": [i["code"] for i in a.issues],
+        "issues": [i["code"] for i in a.issues if not i.get("advisory")],
+        "notes": [i["code"] for i in a.issues if i.get("advisory")],
         "created_at": a.created_at.isoformat(),
     }
 

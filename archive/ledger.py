@@ -143,7 +143,7 @@ def post_decision(
         route=decision.route,
         values=sealer.seal_values(decision.values, app_id, personal),
         confidences=dict(decision.confidences),
-        issues=[_issue_json(i) for i in decision.issues],
+        issues=[i.as_json() for i in decision.issues],
         raw=sealer.seal(raw, app_id, "raw"),
         profile=decision.profile.as_json() if decision.profile else None,
     )
@@ -162,23 +162,14 @@ def post_decision(
         actor=SYSTEM,
         action=doc.state,
         document_id=doc.id,
-        detail={"form": decision.form, "codes": sorted({i.code for i in decision.issues})},
+        detail={"form": decision.form, "codes": decision.reasons, "notes": decision.notes},
     )
     return app
 
 
-def _issue_json(issue: Any) -> dict[str, Any]:
-    return {
-        "code": issue.code,
-        "fields": list(issue.fields),
-        "message_en": issue.message_en,
-        "message_zh": issue.message_zh,
-    }
-
-
 def _open_review(session: Session, doc: Document, app: Application, decision: Decision) -> None:
-    reasons = sorted({i.code for i in decision.issues})
-    session.add(ReviewItem(id=new_id(), document_id=doc.id, application_id=app.id, reasons=reasons))
+    session.add(ReviewItem(id=new_id(), document_id=doc.id, application_id=app.id,
+                           reasons=decision.reasons))
 
 
 def link_customer(session: Session, decision: Decision, sealer: Sealer) -> Customer:

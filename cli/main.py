@@ -122,8 +122,10 @@ def _print_outcome(path: Path, outcome: object, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False))
         return
-    codes = ", ".join(sorted({i["code"] for i in data.get("issues") or []}))
-    extra = codes or data.get("reason") or ""
+    issues = data.get("issues") or []
+    codes = ", ".join(sorted({i["code"] for i in issues if not i["advisory"]}))
+    notes = ", ".join(sorted({i["code"] for i in issues if i["advisory"]}))
+    extra = " ".join(filter(None, [codes or data.get("reason"), notes and f"(notes: {notes})"]))
     typer.echo(f"{path}: {data['decision']} {data['document_id'] or ''} {extra}".rstrip())
 
 

@@ -20,7 +20,7 @@ from review.records import originals_of, store_originals, store_values, value_of
 from review.roles import Action, allowed
 from validators.masking import SENSITIVE_FIELDS, mask_field
 from validators.policy import FormPolicy
-from validators.recheck import carried_issues, issue_from_json, normalise_input, redecide
+from validators.recheck import carried_issues, normalise_input, redecide
 from validators.types import Decision, Issue
 
 HUMAN_CONFIDENCE = 1.0
@@ -50,7 +50,7 @@ def _policy(ctx: ReviewContext, app: Application) -> FormPolicy:
 
 def _redecide(ctx: ReviewContext, app: Application, values: dict[str, Any],
               touched: set[str]) -> Decision:
-    carried = carried_issues([issue_from_json(i) for i in app.issues], touched)
+    carried = carried_issues([Issue.from_json(i) for i in app.issues], touched)
     return redecide(values, app.confidences, _policy(ctx, app), ctx.today(), carried)
 
 
@@ -88,15 +88,12 @@ def correct(session: Session, ctx: ReviewContext, item_id: str, account: Account
 
 
 def _store_decision(app: Application, item: ReviewItem, decision: Decision) -> None:
-    app.issues = [_issue_json(i) for i in decision.issues]
-    item.reasons = sorted({i.code for i in decision.issues})
+    app.issues = [i.as_json() for i in decision.issues]
+    item.reasons = decision.reasons
     if decision.profile is not None:
         app.profile = decision.profile.as_json()
 
 
-def _issue_json(issue: Issue) -> dict[str, Any]:
-    return {"code": issue.code, "fields": list(issue.fields),
-            "message_en": issue.message_en, "message_zh": issue.message_zh}
 
 
 def _grounds(ctx: ReviewContext, app: Application, item: ReviewItem) -> list[str]:

@@ -27,6 +27,7 @@ class FieldIssue:
     code: str
     message_en: str
     message_zh: str
+    advisory: bool = False  # a note for the reviewer, not a reason for review
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class FieldView:
 
     @property
     def flagged(self) -> bool:
-        return bool(self.issues)
+        return any(not issue.advisory for issue in self.issues)
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,8 @@ def _issues_by_field(app: Application) -> tuple[dict[str, list[FieldIssue]], lis
     by_field: dict[str, list[FieldIssue]] = {}
     other: list[FieldIssue] = []
     for issue in app.issues:
-        fi = FieldIssue(issue["code"], issue.get("message_en", ""), issue.get("message_zh", ""))
+        fi = FieldIssue(issue["code"], issue.get("message_en", ""), issue.get("message_zh", ""),
+                        bool(issue.get("advisory", False)))
         keys = issue.get("fields") or []
         for key in keys:
             by_field.setdefault(key, []).append(fi)

@@ -98,6 +98,22 @@ def document_expiry(
     raise ValueError(f"no {'expired' if expired else 'valid'} ID for birth date {dob}")
 
 
+# Share of resident IDs whose written expiry is drawn without regard to the
+# Resident ID Law's validity by age at issue, as branch forms show (the
+# shared example-03: a card valid 10 years from age 31). The bank's rules
+# for the form do not hold such a form back: it stays a clean form.
+OFF_SPAN_SHARE = 0.15
+
+
+def off_span_expiry(side: random.Random, lawful: date | None, sign_date: date) -> date | None:
+    """Mostly `lawful`; else any date 2 months to 10 years after signing.
+    `side` is a stream of its own, so the rest of the form is the same as
+    it was before this case existed."""
+    if side.random() >= OFF_SPAN_SHARE:
+        return lawful
+    return sign_date + timedelta(days=side.randrange(60, 3650))
+
+
 def _document(rng: random.Random, id_type: IdType, nationality: str, dob: date, gender: str) -> str:
     if id_type == "resident_id":
         return idnumbers.resident_id(rng, dob, gender)
@@ -188,6 +204,9 @@ def make_person(
     name = latin_name(rng, gender) if foreign else chinese_name(rng, gender)
     occupation = "学生" if age < 16 else rng.choice(lx.OCCUPATIONS)
     assets = round(rng.uniform(0.5, 5), 1) if age < 16 else financial_assets(rng)
+    expiry = document_expiry(rng, dob, sign_date, id_type)
+    if id_type == "resident_id":
+        expiry = off_span_expiry(random.Random(f"{number}:expiry"), expiry, sign_date)
     return Person(
         name=name,
         gender=gender,
@@ -196,7 +215,7 @@ def make_person(
         nationality_text=nat_text,
         id_type=id_type,
         id_number=number,
-        id_expiry=document_expiry(rng, dob, sign_date, id_type),
+        id_expiry=expiry,
         mobile=mobile(rng),
         email=email(rng, name),
         address=address(rng),

@@ -10,7 +10,7 @@ from validators.messages import make_issue
 from validators.normalise import normalise_reading
 from validators.policy import FormPolicy
 from validators.profile import build_profile
-from validators.rules import RULES, Context, check_required, corroborated_resident_id
+from validators.rules import Context, corroborated_resident_id, run_rules
 from validators.types import Decision, Issue, Value
 
 
@@ -34,13 +34,6 @@ def _normalise_all(
     return values, confidences, issues
 
 
-def _dedupe(issues: list[Issue]) -> tuple[Issue, ...]:
-    seen: dict[tuple[str, tuple[str, ...]], Issue] = {}
-    for issue in issues:
-        seen.setdefault((issue.code, issue.fields), issue)
-    return tuple(seen.values())
-
-
 def decide(extraction: Extraction, policy: FormPolicy, today: dt.date) -> Decision:
     """The decision for one document. `today` is passed in so that the same
     extraction always gives the same decision (and tests need no clock).
@@ -52,16 +45,10 @@ def decide(extraction: Extraction, policy: FormPolicy, today: dt.date) -> Decisi
     values, read, issues = _normalise_all(extraction, policy)
     # The rules judge the confidences after the form's own cross-checks.
     confidences = {**read, **corroborated_resident_id(Context(values, read, policy, today))}
-    ctx = Context(values, confidences, policy, today)
-    for name, rule in RULES.items():
-        if name in policy.rules:
-            issues.extend(rule(ctx))
-    if "required" in policy.rules:
-        issues.extend(check_required(ctx, {f for i in issues for f in i.fields[:1]}))
     return Decision(
         form=policy.form,
         values=values,
         confidences={key: confidences.get(key, 0.0) for key in values},
-        issues=_dedupe(issues),
+        issues=run_rules(Context(values, confidences, policy, today), issues),
         profile=build_profile(values, policy),
     )

@@ -19,6 +19,9 @@ RULE_CODES = frozenset({
     "mobile", "email", "postal_code", "sign_date", "signature", "amount", "pep",
     "low_confidence",
 })
+# Checks that may run as advisories: kept with the record as a note, never
+# a reason for review. A missing field or an unsure reading always is one.
+ADVISORY_CODES = RULE_CODES - {"required", "low_confidence"}
 
 
 class _Frozen(BaseModel):
@@ -66,6 +69,7 @@ class FormPolicy(_Frozen):
     fields: dict[str, FieldSpec]
     required: tuple[str, ...] = ()
     rules: frozenset[str] = RULE_CODES
+    advisories: frozenset[str] = frozenset()
     min_age_years: int = Field(default=16, ge=0)
     sign_date_max_age_days: int = Field(default=365, ge=0)
     confidence: Confidence = Confidence()
@@ -83,6 +87,10 @@ class FormPolicy(_Frozen):
             raise ValueError(f"unknown field types {sorted(unknown_types)}")
         if unknown := set(self.rules) - RULE_CODES:
             raise ValueError(f"unknown rule codes {sorted(unknown)}")
+        if unfit := set(self.advisories) - ADVISORY_CODES:
+            raise ValueError(f"these checks cannot be advisories: {sorted(unfit)}")
+        if both := set(self.rules) & set(self.advisories):
+            raise ValueError(f"checks listed both as rules and as advisories: {sorted(both)}")
         self._check_names("required", self.required)
         self._check_names("choices", self.choices)
         self._check_names("confidence.by_field", self.confidence.by_field)

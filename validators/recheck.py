@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from validators.normalise import Normalised, normalise_choice, normalise_text
 from validators.policy import FormPolicy
 from validators.profile import build_profile
-from validators.rules import RULES, Context, check_required
+from validators.rules import Context, run_rules
 from validators.types import Decision, Issue, Value
 
 # Issues found while normalising a reading: a rule over values cannot find
@@ -52,30 +52,14 @@ def redecide(
     carried: Iterable[Issue] = (),
 ) -> Decision:
     """The decision for corrected values (same rules as `decide`)."""
-    issues = list(carried)
     ctx = Context(dict(values), dict(confidences), policy, today)
-    for name, rule in RULES.items():
-        if name in policy.rules:
-            issues.extend(rule(ctx))
-    if "required" in policy.rules:
-        issues.extend(check_required(ctx, {f for i in issues for f in i.fields[:1]}))
-    unique: dict[tuple[str, tuple[str, ...]], Issue] = {}
-    for issue in issues:
-        unique.setdefault((issue.code, issue.fields), issue)
     return Decision(
         form=policy.form,
         values=dict(values),
         confidences={key: confidences.get(key, 0.0) for key in values},
-        issues=tuple(unique.values()),
+        issues=run_rules(ctx, list(carried)),
         # The archived customer gets its tier and risk from the corrected
         # values, exactly as a record archived without review does.
         profile=build_profile(values, policy),
     )
-
-
-def issue_from_json(data: dict[str, object]) -> Issue:
-    """An issue as `archive.ledger` stored it."""
-    fields = tuple(str(f) for f in data.get("fields") or ())  # type: ignore[attr-defined]
-    return Issue(str(data["code"]), fields, str(data.get("message_en", "")),
-                 str(data.get("message_zh", "")))
 

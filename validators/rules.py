@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from validators import identity
 from validators.messages import make_issue
@@ -221,3 +221,21 @@ RULES: dict[str, Rule] = {
     "pep": check_pep,
     "low_confidence": check_low_confidence,
 }
+
+
+def run_rules(ctx: Context, found: list[Issue]) -> tuple[Issue, ...]:
+    """`found` (issues met while normalising) plus what the policy's rules
+    and advisories find, each (code, fields) once. An advisory's issues are
+    marked advisory: kept with the record, not a reason for review."""
+    issues = list(found)
+    for name, rule in RULES.items():
+        if name in ctx.policy.rules:
+            issues.extend(rule(ctx))
+        elif name in ctx.policy.advisories:
+            issues.extend(replace(i, advisory=True) for i in rule(ctx))
+    if "required" in ctx.policy.rules:
+        issues.extend(check_required(ctx, {f for i in issues for f in i.fields[:1]}))
+    unique: dict[tuple[str, tuple[str, ...]], Issue] = {}
+    for issue in issues:
+        unique.setdefault((issue.code, issue.fields), issue)
+    return tuple(unique.values())

@@ -13,13 +13,16 @@ Risk = Literal["low", "medium", "high"]
 
 @dataclass(frozen=True)
 class Issue:
-    """A reason the form cannot be archived untouched (or a note for the
-    reviewer). `code` is stable: reports, dashboards and tests key on it."""
+    """A reason the form cannot be archived untouched, or, when `advisory`,
+    a note kept with the record that does not hold it back (a check the
+    bank's rules for the form do not make a review reason). `code` is
+    stable: reports, dashboards and tests key on it."""
 
     code: str
     fields: tuple[str, ...]
     message_en: str
     message_zh: str
+    advisory: bool = False
 
     @property
     def field(self) -> str | None:
@@ -28,6 +31,19 @@ class Issue:
     @property
     def message(self) -> str:
         return f"{self.message_zh} / {self.message_en}"
+
+    def as_json(self) -> dict[str, object]:
+        """The stored form (`archive.ledger`, the review workspace)."""
+        return {"code": self.code, "fields": list(self.fields),
+                "message_en": self.message_en, "message_zh": self.message_zh,
+                "advisory": self.advisory}
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> Issue:
+        # Records stored before advisory notes existed have no "advisory".
+        fields = tuple(str(f) for f in data.get("fields") or ())  # type: ignore[attr-defined]
+        return cls(str(data["code"]), fields, str(data.get("message_en", "")),
+                   str(data.get("message_zh", "")), bool(data.get("advisory", False)))
 
 
 @dataclass(frozen=True)
@@ -66,7 +82,7 @@ class CustomerProfile:
 class Decision:
     """Normalised values, their confidences, the issues found and the route.
 
-    `route` is "archived" only when there are no issues at all; the machine
+    `route` is "archived" only when every issue is advisory; the machine
     never rejects a customer, it only asks a person to look.
     """
 
@@ -78,4 +94,14 @@ class Decision:
 
     @property
     def route(self) -> Route:
-        return "review" if self.issues else "archived"
+        return "review" if self.reasons else "archived"
+
+    @property
+    def reasons(self) -> list[str]:
+        """The codes that send the form to review, sorted."""
+        return sorted({i.code for i in self.issues if not i.advisory})
+
+    @property
+    def notes(self) -> list[str]:
+        """The advisory codes, sorted."""
+        return sorted({i.code for i in self.issues if i.advisory})

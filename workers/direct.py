@@ -9,8 +9,15 @@ from archive import ledger
 from archive.ledger import Taken
 from archive.models import Application, Document
 from config.errors import RejectedInput
-from validators.recheck import issue_from_json
-from workers.pipeline import Outcome, evaluate, outcome_of, process_document, quarantined
+from validators.types import Issue
+from workers.pipeline import (
+    Outcome,
+    evaluate,
+    issue_view,
+    outcome_of,
+    process_document,
+    quarantined,
+)
 from workers.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -51,6 +58,6 @@ def stored_outcome(rt: Runtime, document_id: str) -> Outcome:
         values = rt.sealer.open_values(app.values, app.id)
         fields = {k: {"value": v, "confidence": app.confidences.get(k, 0.0)}
                   for k, v in values.items()}
-        stored = [issue_from_json(i) for i in app.issues]
-        issues = [{"field": i.field, "code": i.code, "message": i.message} for i in stored]
+        stored = [Issue.from_json(i) for i in app.issues]
+        issues = [issue_view(i) for i in stored]
         return Outcome(doc.id, doc.state, app.form, fields, issues)

@@ -20,7 +20,7 @@ from extractors import extract
 from extractors.loader import check_size
 from extractors.types import Extraction
 from validators.decide import decide
-from validators.types import Decision
+from validators.types import Decision, Issue
 from workers import deadline, metrics, quarantine
 from workers.runtime import Form, Runtime
 
@@ -35,7 +35,7 @@ class Outcome:
     decision: str  # archived | review | quarantined | failed | skipped
     form: str | None = None
     fields: dict[str, dict[str, Any]] | None = None
-    issues: list[dict[str, str | None]] | None = None
+    issues: list[dict[str, Any]] | None = None
     reason: str | None = None
 
 
@@ -70,8 +70,8 @@ def process_document(rt: Runtime, document_id: str) -> Outcome:
         decision = decide(extraction, form.policy, rt.today())
     with metrics.timed("store"):
         _post(rt, claimed, extraction, decision)
-    log.info("document %s → %s %s", document_id, decision.route,
-             sorted({i.code for i in decision.issues}))
+    log.info("document %s → %s %s notes %s", document_id, decision.route,
+             decision.reasons, decision.notes)
     return outcome_of(document_id, extraction, decision)
 
 
@@ -160,10 +160,15 @@ def raw_readings(extraction: Extraction) -> dict[str, Any]:
     }
 
 
+def issue_view(issue: Issue) -> dict[str, Any]:
+    return {"field": issue.field, "code": issue.code, "message": issue.message,
+            "advisory": issue.advisory}
+
+
 def outcome_of(document_id: str | None, extraction: Extraction, decision: Decision) -> Outcome:
     fields = {
         key: {"value": value, "confidence": round(decision.confidences.get(key, 0.0), 4)}
         for key, value in decision.values.items()
     }
-    issues = [{"field": i.field, "code": i.code, "message": i.message} for i in decision.issues]
+    issues = [issue_view(i) for i in decision.issues]
     return Outcome(document_id, decision.route, extraction.form, fields, issues)

@@ -78,6 +78,8 @@ class Figures:
     straight_by_quality: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     gap_reasons: Counter[str] = field(default_factory=Counter)
     gap_only_span: int = 0
+    # Advisory notes on the rule-abiding forms that were archived.
+    archived_notes: Counter[str] = field(default_factory=Counter)
     digital_fields: Tally = field(default_factory=Tally)
     digital_straight: Tally = field(default_factory=Tally)
     seconds_per_page: list[float] = field(default_factory=list)
@@ -122,6 +124,7 @@ def _add_straight_through(fig: Figures, case: CaseResult) -> None:
     if case.source_kind == "digital":
         fig.digital_straight.add(archived)
     if archived:
+        fig.archived_notes.update(case.notes)
         return
     codes = {code for code, _ in case.issues}
     fig.gap_reasons.update(codes)

@@ -69,6 +69,9 @@ def _print_straight(fig: Figures, echo: Echo) -> None:
         reasons = ", ".join(f"{code} {n}" for code, n in fig.gap_reasons.most_common())
         echo(f"  reasons of the rule-abiding forms sent to review: {reasons}")
         echo(f"  sent to review by id_validity_span alone: {fig.gap_only_span}")
+    if fig.archived_notes:
+        notes = ", ".join(f"{code} {n}" for code, n in fig.archived_notes.most_common())
+        echo(f"  archived with an advisory note: {notes}")
 
 
 def _print_speed(fig: Figures, echo: Echo) -> None:
@@ -91,6 +94,7 @@ def summary(fig: Figures, today: dt.date) -> dict[str, Any]:
         "straight_through": fig.straight.rate,
         "straight_through_gap_reasons": dict(fig.gap_reasons),
         "straight_through_gap_id_validity_span_only": fig.gap_only_span,
+        "archived_notes": dict(fig.archived_notes),
         "digital_field_accuracy": fig.digital_fields.rate,
         "digital_straight_through": fig.digital_straight.rate,
         "seconds_per_page": {"median": median(fig.seconds_per_page),

@@ -56,6 +56,7 @@ class CaseResult:
     fields: dict[str, FieldResult] = field(default_factory=dict)
     issues: tuple[tuple[str, tuple[str, ...]], ...] = ()
     defect: str | None = None
+    notes: tuple[str, ...] = ()  # advisory codes: kept with the record, not reasons
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,8 @@ def run_case(case: Case) -> CaseResult:
         file=case.path.name, quality=case.quality, expected=case.expected,
         route=decision.route, seconds=seconds, pages=extraction.pages,
         source_kind=extraction.source_kind, fields=fields,
-        issues=tuple((i.code, i.fields) for i in decision.issues), defect=case.defect,
+        issues=tuple((i.code, i.fields) for i in decision.issues if not i.advisory),
+        defect=case.defect, notes=tuple(decision.notes),
     )
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from archive import audit, checkpoint, ledger
 from archive.db import make_engine, make_sessions, upgrade
 from archive.ledger import Taken
-from archive.models import DocState
+from archive.models import AuditEntry, DocState
 from validators.types import Decision, Issue
 
 
@@ -86,6 +86,24 @@ def test_a_review_decision_opens_a_review_item_with_its_codes(sessions, sealer) 
     assert "dob_mismatch" in str(rows[0][0]) and rows[0][1] == "open"
     with sessions.begin() as s:
         assert ledger.status(s)["states"][DocState.REVIEW] == 1
+
+
+def test_a_note_is_kept_with_the_archived_record_and_opens_no_review(sessions, sealer) -> None:  # type: ignore[no-untyped-def]
+    note = Issue("id_validity_span", ("id_expiry", "date_of_birth"), "span", "有效期",
+                 advisory=True)
+    decision = Decision("KYC-P01", {"id_type": "resident_id", "id_number": "X1", "name": "N"},
+                        {"name": 0.99}, (note,))
+    with sessions.begin() as s:
+        doc, _ = ledger.record_drop(s, taken())
+        ledger.begin_processing(s, doc.id)
+        app = ledger.post_decision(s, doc, decision, source_kind="scan", raw={},
+                                   sealer=sealer, personal=PERSONAL)
+        assert app.route == "archived" and app.customer_id is not None
+        assert [Issue.from_json(i) for i in app.issues] == [note]
+        assert s.execute(text("SELECT count(*) FROM review_items")).scalar_one() == 0
+        detail = s.scalars(select(AuditEntry.detail).where(AuditEntry.document_id == doc.id)
+                           .order_by(AuditEntry.seq.desc())).first()
+    assert detail == {"form": "KYC-P01", "codes": [], "notes": ["id_validity_span"]}
 
 
 def write_chain(sessions, n: int = 5) -> None:  # type: ignore[no-untyped-def]

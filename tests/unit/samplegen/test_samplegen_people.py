@@ -30,13 +30,18 @@ def test_clean_resident_ids_pass_stdnum_and_agree_with_the_form() -> None:
         assert ("M" if int(number[16]) % 2 else "F") == fields["gender"]
 
 
-def test_clean_resident_id_expiry_matches_age_at_issue() -> None:
-    for form in CLEAN:
-        fields = form.truth
-        if fields["id_type"] == "resident_id":
-            born = dt.date.fromisoformat(str(fields["date_of_birth"]))
-            sign = dt.date.fromisoformat(str(fields["sign_date"]))
-            assert span_fits_age(born, str(fields["id_expiry"]), sign), fields
+def test_clean_resident_id_expiry_mostly_matches_age_at_issue_and_is_in_force() -> None:
+    off_span = 0
+    residents = [f.truth for f in CLEAN if f.truth["id_type"] == "resident_id"]
+    for fields in residents:
+        born = dt.date.fromisoformat(str(fields["date_of_birth"]))
+        sign = dt.date.fromisoformat(str(fields["sign_date"]))
+        expiry = str(fields["id_expiry"])
+        assert expiry == "long-term" or dt.date.fromisoformat(expiry) > sign, fields
+        off_span += not span_fits_age(born, expiry, sign)
+    # Some expiries are written without regard to the law, as on branch
+    # forms (OFF_SPAN_SHARE, less those that fit by chance).
+    assert 0.05 * len(residents) < off_span < 0.2 * len(residents)
 
 
 def test_clean_forms_break_no_rule_and_are_archived() -> None:

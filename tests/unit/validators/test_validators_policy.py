@@ -19,6 +19,9 @@ def test_given_shipped_kyc_config_when_loaded_then_policy_holds_the_rules(
     assert policy.threshold("id_number") >= 0.85
     assert 0 < policy.threshold("name") < 1
     assert policy.choices["gender"] == ("M", "F")
+    # The legal validity span is not among the form's rules 1-11: a note.
+    assert policy.advisories == {"id_validity_span"}
+    assert "id_validity_span" not in policy.rules
 
 
 def _broken(**changes: Any) -> dict[str, Any]:
@@ -36,6 +39,9 @@ def _broken(**changes: Any) -> dict[str, Any]:
         (_broken(choices={"name": ["A"]}), "non-choice"),
         (_broken(form="KYC-P99"), "KYC-P99"),
         (_broken(typo_key=1), "typo_key"),
+        (_broken(advisories=["low_confidence"]), "cannot be advisories"),
+        (_broken(advisories=["horoscope"]), "horoscope"),
+        (_broken(advisories=["pep"]), "both as rules and as advisories"),
     ],
 )
 def test_given_invalid_rules_when_loaded_then_configuration_error_names_problem(

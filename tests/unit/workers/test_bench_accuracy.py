@@ -72,3 +72,10 @@ def test_a_defect_counts_as_caught_only_when_review_names_its_code() -> None:
     ])
     assert {d: (t.right, t.total) for d, t in figures.defects.items()} == {
         "id_checksum": (1, 1), "dob_mismatch": (0, 1), "no_check": (1, 1)}
+
+
+def test_advisory_notes_on_archived_rule_abiding_forms_are_counted_not_held_against() -> None:
+    noted = replace(_case("archived"), notes=("id_validity_span",))
+    figures = compute([noted, _case("archived"), replace(_case("review"), notes=("x",))])
+    assert (figures.straight.right, figures.straight.total) == (2, 3)
+    assert figures.archived_notes == {"id_validity_span": 1}
