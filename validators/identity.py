@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import email_validator
 import phonenumbers
@@ -63,6 +64,7 @@ def _embedded_date(number: str) -> dt.date | None:
         return None
 
 
+@lru_cache(maxsize=256)  # a form's rules and its cross-check both ask
 def check_resident_id(number: str, today: dt.date) -> ResidentId:
     """Format, check character, region, birth date; 81/82/83 residence
     permits share the format and pass here."""

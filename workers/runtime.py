@@ -26,6 +26,7 @@ from archive.records import Sealer
 from archive.store import DirectoryStore
 from config.errors import ConfigurationError, TransientFailure
 from config.settings import Settings
+from extractors import words
 from extractors.engines import OcrEngines
 from extractors.loader import LoadLimits
 from extractors.ocr import OcrEngine, TesseractEngine, TesseractSettings
@@ -114,6 +115,7 @@ def build_ocr(settings: Settings) -> OcrEngine:
     else:
         tesseract = TesseractEngine(TesseractSettings(cmd=settings.tesseract_cmd,
                                                       timeout_s=timeout))
+    words.preload()
     # RapidOCR is the independent second reading the field readers vote with.
     return OcrEngines(primary=tesseract, second=RapidOcrEngine())
 
