@@ -25,6 +25,20 @@ FAINT_MAX_RATIO = 0.86  # never call anything lighter than this ink
 # that a two-digit value in a wide zone still sets it.
 FAINT_PERCENTILE = 0.2
 FAINT_REACH = 0.65  # how far from the darkest ink towards paper the cut sits
+# A blob is writing when its darkest pixel lies at least this far from the
+# cut towards the zone's darkest blob; lighter blobs count only near it.
+BODY_CORE = 0.5
+# How near a lighter blob must be, in heights of the writing. Along the
+# line: the widest gap between two pieces of writing. Across it: grain must
+# overlap the writing's band, since grain above or below the line makes the
+# image taller and an engine that scales lines to a fixed height then sees
+# the writing smaller; a stroke (an underscore, thin and so light after the
+# blur) may sit below or above the band by half a height.
+BODY_REACH_ALONG = 1.0
+STROKE_REACH_ACROSS = 0.5
+# Grain is compact: a blob shorter and narrower than this share of the
+# writing's height. Strokes of the writing are longer.
+GRAIN_SIZE = 0.5
 # Ticks often overshoot their box: the widest margin any reader crops.
 TICK_MARGIN_PX = 6
 
@@ -128,6 +142,7 @@ class ZoneText:
     ink: np.ndarray  # bool mask of added writing
     norm: np.ndarray  # the zone, paper-normalised
     free: np.ndarray  # where the blank has no print (grown for misregistration)
+    body: np.ndarray  # the part of `ink` an OCR engine is shown (see `text_body`)
 
     @property
     def pixels(self) -> int:
@@ -155,7 +170,52 @@ def zone_text(page_crop: np.ndarray, blank_crop: np.ndarray) -> ZoneText:
         if darkest < 255 * FAINT_CONTRAST:
             reach = darkest + FAINT_REACH * (255 - darkest)
             cut = max(cut, min(255 * FAINT_MAX_RATIO, reach))
-    return ZoneText(drop_specks((blurred < cut) & free), norm, free)
+    ink = drop_specks((blurred < cut) & free)
+    return ZoneText(ink, norm, free, text_body(ink, blurred, cut))
+
+
+def text_body(ink: np.ndarray, blurred: np.ndarray, cut: float) -> np.ndarray:
+    """The writing without the grain scattered across the zone.
+
+    On a noisy, low-contrast scan the faint cut lets in grey grain all over
+    the zone, and an OCR engine shown the whole spread misreads the value
+    (`2.5` read `2`). The writing's strokes are much darker at their core
+    than the grain: blobs that dark are the body. A lighter blob is kept
+    when it lies on the body's line, within reach of the body or of lighter
+    writing already kept, so a decimal point, a hyphen, an underscore or a
+    faint word stays and only grain off the line or far along it goes.
+    """
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), 8)
+    if count <= 2:
+        return ink
+    darkest = np.full(count, 255.0)
+    np.minimum.at(darkest, labels.ravel(), blurred.ravel().astype(np.float64))
+    darkest[0] = 255.0  # label 0 is the background
+    core = darkest.min() + BODY_CORE * (cut - darkest.min())
+    strong = darkest < core
+    keep = strong | _along_the_line(stats, strong)
+    keep[0] = False
+    return keep[labels]
+
+
+def _along_the_line(stats: np.ndarray, strong: np.ndarray) -> np.ndarray:
+    """Blobs on the strong blobs' band (strokes also just beside it),
+    chained along the line from them, gap by gap."""
+    left, top, width, height = (stats[:, i] for i in range(4))
+    right, bottom = left + width, top + height
+    y0, y1 = top[strong].min(), bottom[strong].max()
+    line = y1 - y0
+    reach = STROKE_REACH_ACROSS * line
+    stroke = np.maximum(width, height) >= GRAIN_SIZE * line
+    on_line = ((bottom > y0) & (top < y1)) | (stroke & (bottom > y0 - reach) & (top < y1 + reach))
+    on_line[0] = False
+    lo, hi, gap = left[strong].min(), right[strong].max(), BODY_REACH_ALONG * line
+    while True:
+        near = on_line & (right > lo - gap) & (left < hi + gap)
+        wider = (min(lo, left[near].min(initial=lo)), max(hi, right[near].max(initial=hi)))
+        if wider == (lo, hi):
+            return near
+        lo, hi = wider
 
 
 def text_ink(page_crop: np.ndarray, blank_crop: np.ndarray) -> np.ndarray:
@@ -187,10 +247,10 @@ def ocr_ready(zone: ZoneText, pad: int = 16) -> np.ndarray:
     serif 4 fall outside it on blurred scans) but never brings printed
     lines back.
     """
-    box = ink_bbox(zone.ink)
+    box = ink_bbox(zone.body)
     if box is None:
         return np.full((pad * 2, pad * 2), 255, np.uint8)
-    keep = cv2.dilate(zone.ink.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    keep = cv2.dilate(zone.body.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
     keep &= zone.free
     clean = np.where(keep, zone.norm, 255).astype(np.uint8)
     x0, y0, x1, y1 = box
