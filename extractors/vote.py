@@ -74,7 +74,13 @@ AT_LOOKALIKES = frozenset("0oae6")
 AT_PIECES = frozenset("aeog")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # Digits RapidOCR reads in Latin names, and the letters each stands for.
-_NAME_LOOKALIKES = {"0": "Oo", "1": "lIi"}
+# In a Latin name, what RapidOCR may have read for the letter Tesseract
+# read: a digit that looks like it, or the letter in the other case where
+# capital and small letter differ only in size (`David wilson`).
+_SAME_SHAPE_CASES = "cosuvwxz"
+_NAME_LOOKALIKES = {"0": "Oo", "1": "lIi",
+                    **{c: c.upper() for c in _SAME_SHAPE_CASES},
+                    **{c.upper(): c for c in _SAME_SHAPE_CASES}}
 # Chinese writing never opens or closes a form's field with punctuation,
 # nor an amount ends with a dot or comma: there, a mark is a speck of the
 # scan (中国、 or 中国· where the other engine read 中国, 3.2.. where it read
@@ -214,7 +220,7 @@ def vote(primary: EngineReading, second: EngineReading, field_type: str,
         if listed is not None:
             return listed
     if field_type == "person_name" and primary_ok:
-        spaced = _spaced_by_primary(primary, second) or _digits_in_latin_name(primary, second)
+        spaced = _spaced_by_primary(primary, second) or _lookalikes_in_latin_name(primary, second)
         if spaced is not None:
             return spaced
     chosen, other = _preferred(primary, second, field_type, primary_ok, second_ok)
@@ -245,13 +251,18 @@ def _spaced_by_primary(primary: EngineReading, second: EngineReading) -> Voted |
     return Voted(primary.text, agreed_score(sureness(second)), True, (second.text,))
 
 
-def _digits_in_latin_name(primary: EngineReading, second: EngineReading) -> Voted | None:
+def _lookalikes_in_latin_name(primary: EngineReading, second: EngineReading) -> Voted | None:
     """A Latin name RapidOCR read as Tesseract did, word for word and
     letter for letter, but for a 0 or 1 where Tesseract read the letter it
-    looks like (`01iver Martin`, `YUK1 CLARKE`): a name holds no digits, so
-    those characters are forced to Tesseract's letters, and two engines
-    agree on the rest. Tesseract's reading (well formed) is kept, scored on
-    RapidOCR's other characters."""
+    looks like (`01iver Martin`, `YUK1 CLARKE`), or a letter whose capital
+    and small forms differ only in size read in the other case (`David
+    wilson`): a name holds no digits, and how a name is written (a capital
+    then small letters, or all capitals) fixes the case, so those
+    characters are forced to Tesseract's letters and two engines agree on
+    the rest. Each forced letter's case must follow from a letter both
+    engines read (the first letter of a word is always a capital): in `WU`
+    against `Wu` nothing says which. Tesseract's reading (well formed) is
+    kept, scored on RapidOCR's other characters."""
     words, others = primary.text.split(), second.text.split()
     if not _LATIN.search(primary.text) or [len(w) for w in words] != [len(w) for w in others]:
         return None
@@ -261,11 +272,31 @@ def _digits_in_latin_name(primary: EngineReading, second: EngineReading) -> Vote
         return None
     if not all(_case_fits(word) for word in words):
         return None
+    if not all(_case_decided(word, start, forced) for word, start in _word_starts(words)):
+        return None
     probs = second.char_confidences
     if len(probs) != len(b):
         return None
     kept = [p for i, p in enumerate(probs) if i not in forced]
     return Voted(primary.text, agreed_score(min(kept, default=0.0)), True, (second.text,))
+
+
+def _word_starts(words: list[str]) -> list[tuple[str, int]]:
+    """Each word with the index of its first letter in the words run together."""
+    starts, at = [], 0
+    for word in words:
+        starts.append((word, at))
+        at += len(word)
+    return starts
+
+
+def _case_decided(word: str, start: int, forced: list[int]) -> bool:
+    """Does every forced letter of `word` (at `start` in the run-together
+    name) have its case fixed: a word's first letter, or one after a
+    letter the engines agreed on past the first?"""
+    inside = {i - start for i in forced if start <= i < start + len(word)}
+    agreed_after_first = any(j not in inside and word[j].isalpha() for j in range(1, len(word)))
+    return all(i == 0 or agreed_after_first for i in inside)
 
 
 def _case_fits(word: str) -> bool:

@@ -480,6 +480,25 @@ def test_a_digit_rapidocr_read_in_a_latin_name_is_forced_to_tesseracts_letter() 
         assert voted(tesseract, rapid).agreement is False, tesseract
 
 
+def test_a_letter_rapidocr_read_in_the_other_case_is_forced_where_the_name_fixes_it() -> None:
+    def voted(tesseract: str, rapid: str) -> Voted:
+        letters = (0.99,) * len("".join(rapid.split()))
+        return vote(_r(tesseract, 0.9), EngineReading("rapidocr", rapid, 0.9, letters),
+                    "person_name", True, False)
+
+    for tesseract, rapid in (("David Wilson", "David wilson"), ("ETHAN SMITH", "ETHAN sMITH"),
+                             ("Oscar Cox", "OScar Cox"), ("ZOE COX", "ZOE CoX")):
+        name = voted(tesseract, rapid)
+        assert (name.text, name.agreement) == (tesseract, True), rapid
+        assert name.confidence > 0.95
+    # Only letters alike but for their size; only where a letter both read
+    # fixes the case (`Wu` or `WU`); only readings written as names are.
+    for tesseract, rapid in (("David Wilson", "David WiIson"), ("WU Lei", "Wu Lei"),
+                             ("Oscar Cox", "Oscar Cux"), ("OScar Cox", "Oscar Cox"),
+                             ("David Wilson", "David Wi1soN")):
+        assert voted(tesseract, rapid).agreement is False, tesseract
+
+
 def test_a_latin_name_run_together_by_rapidocr_takes_tesseracts_word_breaks() -> None:
     second = EngineReading("rapidocr", "OLIVERPARK", 0.99, (0.99,) * 10)
     voted = vote(_r("OLIVER PARK", 0.9), second, "person_name", True, True)
