@@ -620,6 +620,11 @@ def test_division_names_on_the_list_are_checked_by_it() -> None:
     assert division_prefix("湖南省长沙市岳术区花园路") == len("湖南省长沙市")
     assert division_prefix("北京市") == 0  # a province alone vouches for nothing
     assert division_prefix("革肃省兰州市城关区") == 0
+    # Names each on the list at its level, though they do not nest:
+    assert division_prefix("江西省卫辉市西峰区胜利路12号") == len("江西省卫辉市西峰区")
+    assert division_prefix("香港特别行政区金华市友好区") == len("香港特别行政区金华市友好区")
+    assert division_prefix("江西省西峰区胜利路") == len("江西省西峰区")
+    assert division_prefix("江西省卫辉市西蜂区胜利路") == len("江西省卫辉市")
 
 
 def test_an_agreed_postal_address_is_scored_after_its_listed_divisions() -> None:
