@@ -10,8 +10,10 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Literal
 
+from config import divisions
 from samplegen import idnumbers
 from samplegen import lexicon as lx
 from samplegen.dates import (
@@ -144,27 +146,84 @@ def _nationality(
     return nationality, rng.choice(lx.NATIONALITY_WRITTEN[nationality])
 
 
-def address(rng: random.Random) -> str:
+# Share of addresses whose province, city and district are each a real
+# name drawn on its own, not a district of that city of that province, as
+# on branch forms (the shared examples' 辽宁省六安市蓟州区).
+LOOSE_ADDRESS_SHARE = 0.5
+
+
+def address(rng: random.Random, side: random.Random | None = None) -> str:
+    """A postal address; `side`, a stream of its own (so the rest of the
+    form stays as it was before loose addresses existed), may swap its
+    divisions for loose ones."""
     _, province, city, district = rng.choice(lx.REGIONS)
     street = f"{rng.choice(lx.STREETS)}{rng.randrange(1, 999)}号"
     extra = rng.choice(lx.COMPOUNDS)
     if extra:
         extra += f"{rng.randrange(1, 30)}栋{rng.randrange(1, 30)}0{rng.randrange(1, 9)}室"
+    if side is not None and side.random() < LOOSE_ADDRESS_SHARE:
+        province, city, district = loose_divisions(side)
     return f"{province}{city}{district}{street}{extra}"
+
+
+def loose_divisions(side: random.Random) -> tuple[str, str, str]:
+    """A province, a city and a district, each from the whole list."""
+    provinces, cities, districts = _writable_division_names()
+    return side.choice(provinces), side.choice(cities), side.choice(districts)
+
+
+@cache
+def _writable_division_names() -> tuple[tuple[str, ...], ...]:
+    """The list's names at each level that every font here can write (GB
+    2312 characters), of the common kinds (a city is a 市, a district a 区
+    or 县), sorted so a seed gives the same names everywhere."""
+    listed = divisions.names()
+    levels = ((listed.provinces, ("省", "市", "区")), (listed.cities, ("市",)),
+              (listed.counties, ("区", "县")))  # the common kinds, as the examples
+    return tuple(tuple(sorted(n for n in names if n.endswith(ends) and _gb2312(n)))
+                 for names, ends in levels)
+
+
+def _gb2312(text: str) -> bool:
+    try:
+        text.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def mobile(rng: random.Random) -> str:
     return rng.choice(lx.MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"
 
 
-def email(rng: random.Random, name: str) -> str | None:
+# Share of addresses whose mailbox is made of an English given and family
+# name, as many people's are (`barbarahoward`, `gadams`, `deborah67` at
+# a big international provider), rather than of words and a number.
+NAME_MAILBOX_SHARE = 0.5
+NAME_MAIL_DOMAINS = ("gmail.com", "yahoo.com", "hotmail.com")
+
+
+def email(rng: random.Random, name: str, side: random.Random | None = None) -> str | None:
+    """An address; `side`, a stream of its own, may swap it for one made
+    of names (the rest of the form stays as it was before those existed)."""
     if rng.random() < 0.06:
         return None
     if name.isascii():
         local = name.lower().replace(" ", rng.choice(".-_"))
     else:
         local = rng.choice(lx.EMAIL_WORDS) + rng.choice(("", "_", ".")) + rng.choice(lx.EMAIL_WORDS)
-    return f"{local}{rng.randrange(1, 999)}@{rng.choice(lx.EMAIL_DOMAINS)}"
+    address = f"{local}{rng.randrange(1, 999)}@{rng.choice(lx.EMAIL_DOMAINS)}"
+    if side is not None and side.random() < NAME_MAILBOX_SHARE:
+        return f"{name_mailbox(side)}@{side.choice(NAME_MAIL_DOMAINS)}"
+    return address
+
+
+def name_mailbox(side: random.Random) -> str:
+    given = side.choice(lx.LATIN_GIVEN_MALE + lx.LATIN_GIVEN_FEMALE).lower()
+    family = side.choice(lx.LATIN_SURNAMES).lower()
+    shapes = (given + family, family + given, given[0] + family, f"{given}.{family}",
+              f"{given}{side.randrange(10, 100)}", f"{family}{side.randrange(10, 100)}")
+    return side.choice(shapes)
 
 
 def employer(rng: random.Random, occupation: str) -> str | None:
@@ -217,8 +276,8 @@ def make_person(
         id_number=number,
         id_expiry=expiry,
         mobile=mobile(rng),
-        email=email(rng, name),
-        address=address(rng),
+        email=email(rng, name, random.Random(f"{number}:email")),
+        address=address(rng, random.Random(f"{number}:address")),
         postal_code=f"{rng.randrange(100000, 860000)}" if rng.random() > 0.05 else None,
         occupation=occupation,
         employer=_employer_for(rng, occupation),

@@ -13,8 +13,12 @@ from hypothesis import strategies as st
 from samplegen_testkit import REFERENCE, findings, span_fits_age
 from stdnum.cn import ric
 
+from config import divisions
+from extractors.places import division_prefix
+from samplegen import lexicon as lx
 from samplegen.defects import DEFECTS, make_form
 from samplegen.idnumbers import resident_id
+from samplegen.people import NAME_MAIL_DOMAINS
 from samplegen.truth import truth_payload
 
 CLEAN = [make_form(random.Random(f"clean-{i}"), REFERENCE) for i in range(400)]
@@ -69,6 +73,30 @@ def test_the_mix_covers_every_document_type_and_some_private_banking() -> None:
     assert kinds == {"resident_id", "passport", "hk_macao_permit", "foreign_pr"}
     assert any(float(f.truth["financial_assets"] or 0) >= 600 for f in CLEAN)
     assert "长期" in {f.text["id_expiry"] for f in CLEAN}
+
+
+def test_addresses_open_with_listed_names_and_about_half_do_not_nest() -> None:
+    nested = divisions.nested()
+
+    def nests(address: str) -> bool:
+        return any(address.startswith(province + ("" if city in divisions.UNWRITTEN_CITIES
+                                                  else city) + district)
+                   for province, cities in nested.items()
+                   for city, districts in cities.items() for district in districts)
+
+    addresses = [str(f.truth["address"]) for f in CLEAN]
+    assert all(division_prefix(a) > 0 for a in addresses)
+    loose = sum(not nests(a) for a in addresses)
+    assert 0.35 * len(addresses) < loose < 0.65 * len(addresses)
+
+
+def test_about_half_the_mailboxes_are_made_of_english_names() -> None:
+    names = tuple(n.lower() for n in lx.LATIN_GIVEN_MALE + lx.LATIN_GIVEN_FEMALE
+                  + lx.LATIN_SURNAMES)
+    addresses = [str(f.truth["email"]) for f in CLEAN if f.truth["email"]]
+    by_names = [a for a in addresses if a.split("@")[1] in NAME_MAIL_DOMAINS
+                and any(n in a.split("@")[0] for n in names)]
+    assert 0.35 * len(addresses) < len(by_names) < 0.75 * len(addresses)
 
 
 def test_other_documents_match_their_formats_and_nationality() -> None:
