@@ -349,9 +349,10 @@ def ambiguous_mailbox(mailbox: str) -> bool:
     # The end of a mailbox is where numbers usually sit, so an l or o there
     # may be a 1 or 0 too (both engines read "star1" as "starl" at 0.99).
     # Where the words decide it (`words.boundary_readings`) and the mailbox
-    # reads so, nothing is in doubt.
+    # reads so, nothing is in doubt. A capital I the words left is an i or
+    # an l (`words.capital_i_read`).
     mailbox = _decided_runs_masked(mailbox)
-    if _AMBIGUOUS_LETTERS.search(mailbox):
+    if "I" in mailbox or _AMBIGUOUS_LETTERS.search(mailbox):
         return True
     for run in _DIGIT_RUN.finditer(mailbox):
         if set(run.group()) <= {"0", "1"}:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from extractors.places import division_prefix
 from extractors.types import EngineReading
-from extractors.words import AS_DIGITS, LOOKALIKE_RUN, boundary_readings
+from extractors.words import AS_DIGITS, LOOKALIKE_RUN, boundary_readings, capital_i_read
 
 # Scores of text fields, from the doubt about RapidOCR's weakest character
 # (1 - its probability), which rules.yaml's thresholds are calibrated on:
@@ -583,6 +583,7 @@ def read_in_context(address: str) -> str:
     box, at, domain = "".join(out).partition("@")
     for start, reading in boundary_readings(box):
         box = box[:start] + reading + box[start + len(reading):]
+    box = capital_i_read(box)
     provider = _provider_looked_like(domain) if at else None
     return box + at + (provider or domain)
 

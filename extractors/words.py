@@ -75,8 +75,17 @@ def listed(word: str) -> bool:
 def spelled(letters: str, last_before: int | None = None) -> bool:
     """Is `letters` one listed word of MIN_WORD letters or more, or listed
     words of MIN_PIECE letters or more run together (the last starting
-    before `last_before`, if given)?"""
+    before `last_before`, if given), either after an initial when what
+    follows has MIN_PIECE letters or more (`jcastro`, `hwall`: a mailbox is
+    often a given name's first letter and a family name)?"""
     letters = letters.lower()
+    if _words_run_together(letters, last_before):
+        return True
+    after_initial = None if last_before is None else last_before - 1
+    return len(letters) > MIN_PIECE and _words_run_together(letters[1:], after_initial)
+
+
+def _words_run_together(letters: str, last_before: int | None) -> bool:
     if len(letters) >= MIN_WORD and listed(letters):
         return True
     ends = [True] + [False] * len(letters)  # ends[i]: letters[:i] is such words
@@ -86,6 +95,34 @@ def spelled(letters: str, last_before: int | None = None) -> bool:
             starts = range(min(last_before, end - MIN_PIECE + 1))
         ends[end] = any(ends[start] and listed(letters[start:end]) for start in starts)
     return ends[-1]
+
+
+_WORD = re.compile("[A-Za-z]+")
+
+
+def capital_i_read(mailbox: str) -> str:
+    """`mailbox` with each word's capital I read as the words say. Written
+    by hand or in a plain font a capital I is one stroke, like a small l,
+    and an address is read in small letters: `Iucky` is `lucky`, `Isabel`
+    is `isabel`. Where both readings are a listed word (or an initial and
+    one), or neither is (`Iclarke`: l or i and `clarke`), the I stays, and
+    `fields.ambiguous_mailbox` sends the address to a person."""
+    return _WORD.sub(lambda word: _i_or_l(word.group()), mailbox)
+
+
+def _i_or_l(word: str) -> str:
+    if "I" not in word:
+        return word
+    readings = [word.replace("I", letter) for letter in "il"]
+    spelling = [r for r in readings if _one_word(r.lower())]
+    return spelling[0] if len(spelling) == 1 else word
+
+
+def _one_word(letters: str) -> bool:
+    """A listed word, or an initial and one: not words run together, which
+    a list this long spells out of too many strings (`paiva`+`rado`)."""
+    return (len(letters) >= MIN_WORD and listed(letters)) or (
+        len(letters) > MIN_PIECE and listed(letters[1:]))
 
 
 @lru_cache(maxsize=4096)  # an address is read in context several times

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from extractors.words import boundary_readings, letters_kept, listed, spelled
+from extractors.fields import well_formed
+from extractors.vote import read_in_context
+from extractors.words import boundary_readings, capital_i_read, letters_kept, listed, spelled
 
 
 def test_the_list_holds_common_words_and_names_of_many_languages() -> None:
@@ -38,3 +40,27 @@ def test_boundary_readings_give_each_decided_run_letters_then_digits() -> None:
     # Only runs between letters and a number or the mailbox's end.
     assert boundary_readings("mi11er") == []
     assert boundary_readings("88love") == []
+
+
+def test_a_capital_i_is_read_as_the_words_say_and_kept_where_they_cannot() -> None:
+    assert capital_i_read("Iucky.star") == "lucky.star"
+    assert capital_i_read("Ivan_smith") == "ivan_smith"
+    assert capital_i_read("wiIson88") == "wilson88"
+    # An initial before a name: i or l, the words cannot say.
+    assert capital_i_read("Iclarke") == "Iclarke"
+    assert capital_i_read("Ibrown7") == "Ibrown7"
+
+
+def test_an_address_with_an_undecided_capital_i_goes_to_a_person() -> None:
+    for address in ("Iclarke@gmail.com", "Ibrown@gmail.com"):
+        assert read_in_context(address) == address
+        assert not well_formed("email", read_in_context(address))
+    assert well_formed("email", read_in_context("Iucky123@qq.com"))
+
+
+def test_an_initial_then_a_family_name_counts_as_spelled() -> None:
+    assert spelled("jcastro") and spelled("kbell")
+    assert not spelled("sunl")  # an initial needs four letters or more after it
+    assert boundary_readings("jcastr0") == [(6, "o")]
+    # `hwall`: h + wall, or hwa + 11; both spell, so a person looks.
+    assert boundary_readings("hwall") == []
