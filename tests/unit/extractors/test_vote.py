@@ -462,41 +462,40 @@ def test_dates_agree_on_their_digits_whatever_the_separators() -> None:
     assert canonical("2044,08.19", "date") != canonical("2044,08.18", "date")
 
 
-def test_a_digit_rapidocr_read_in_a_latin_name_is_forced_to_tesseracts_letter() -> None:
-    def voted(tesseract: str, rapid: str) -> Voted:
-        letters = (0.99,) * len("".join(rapid.split()))  # RapidOCR's skip spaces
-        return vote(_r(tesseract, 0.9), EngineReading("rapidocr", rapid, 0.9, letters),
-                    "person_name", True, False)
+def _name_voted(tesseract: str, rapid: str) -> Voted:
+    """A Latin name's vote, RapidOCR sure of every letter."""
+    letters = (0.99,) * len("".join(rapid.split()))  # RapidOCR's skip spaces
+    return vote(_r(tesseract, 0.9), EngineReading("rapidocr", rapid, 0.9, letters),
+                "person_name", True, False)
 
-    for tesseract, rapid in (("Oliver Martin", "01iver Martin"), ("YUKI CLARKE", "YUK1 CLARKE")):
-        name = voted(tesseract, rapid)
+
+def _assert_tesseracts_name_kept(pairs: tuple[tuple[str, str], ...]) -> None:
+    for tesseract, rapid in pairs:
+        name = _name_voted(tesseract, rapid)
         assert (name.text, name.agreement) == (tesseract, True), rapid
         assert name.confidence > 0.95
+
+
+def test_a_digit_rapidocr_read_in_a_latin_name_is_forced_to_tesseracts_letter() -> None:
+    _assert_tesseracts_name_kept((("Oliver Martin", "01iver Martin"),
+                                  ("YUKI CLARKE", "YUK1 CLARKE")))
     # Only 0 and 1, only for their look-alikes, in words written as names are,
     # with the words alike.
     for tesseract, rapid in (("Oliver Martin", "01iver Martln"), ("YUKl CLARKE", "YUK1 CLARKE"),
                              ("Olivia WiIson", "0livia Wi1son"), ("Oliver Martin", "01iverMartin"),
                              ("Olivia Wilson", "0livia W;1son")):
-        assert voted(tesseract, rapid).agreement is False, tesseract
+        assert _name_voted(tesseract, rapid).agreement is False, tesseract
 
 
 def test_a_letter_rapidocr_read_in_the_other_case_is_forced_where_the_name_fixes_it() -> None:
-    def voted(tesseract: str, rapid: str) -> Voted:
-        letters = (0.99,) * len("".join(rapid.split()))
-        return vote(_r(tesseract, 0.9), EngineReading("rapidocr", rapid, 0.9, letters),
-                    "person_name", True, False)
-
-    for tesseract, rapid in (("David Wilson", "David wilson"), ("ETHAN SMITH", "ETHAN sMITH"),
-                             ("Oscar Cox", "OScar Cox"), ("ZOE COX", "ZOE CoX")):
-        name = voted(tesseract, rapid)
-        assert (name.text, name.agreement) == (tesseract, True), rapid
-        assert name.confidence > 0.95
+    _assert_tesseracts_name_kept((("David Wilson", "David wilson"), ("ETHAN SMITH", "ETHAN sMITH"),
+                                  ("Oscar Cox", "OScar Cox"), ("ZOE COX", "ZOE CoX")))
     # Only letters alike but for their size; only where a letter both read
     # fixes the case (`Wu` or `WU`); only readings written as names are.
     for tesseract, rapid in (("David Wilson", "David WiIson"), ("WU Lei", "Wu Lei"),
                              ("Oscar Cox", "Oscar Cux"), ("OScar Cox", "Oscar Cox"),
                              ("David Wilson", "David Wi1soN")):
-        assert voted(tesseract, rapid).agreement is False, tesseract
+        assert _name_voted(tesseract, rapid).agreement is False, tesseract
 
 
 def test_a_latin_name_run_together_by_rapidocr_takes_tesseracts_word_breaks() -> None:
