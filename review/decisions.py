@@ -94,8 +94,6 @@ def _store_decision(app: Application, item: ReviewItem, decision: Decision) -> N
         app.profile = decision.profile.as_json()
 
 
-
-
 def _grounds(ctx: ReviewContext, app: Application, item: ReviewItem) -> list[str]:
     return grounds(values_of(ctx, app), originals_of(ctx, item), list(item.reasons),
                    _policy(ctx, app))

@@ -20,7 +20,7 @@ RULE_CODES = frozenset({
     "low_confidence",
 })
 # Checks that may run as advisories: kept with the record as a note, never
-# a reason for review. A missing field or an unsure reading always is one.
+# a reason for review. A missing field or an unsure reading is always a reason.
 ADVISORY_CODES = RULE_CODES - {"required", "low_confidence"}
 
 
