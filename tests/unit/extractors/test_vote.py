@@ -59,6 +59,10 @@ def test_a_cjk_reading_that_left_out_a_character_tesseract_read_does_not_stand_a
     dropped = EngineReading("rapidocr", "孙飞", 0.99, (1.0, 0.9999))
     voted = vote(_r("孙飞一", 0.9), dropped, "person_name", True, True)
     assert voted.text == "孙飞" and voted.confidence <= CONTRADICTED_CAP
+    # Also where Tesseract misread the dropped glyph and another one.
+    short = EngineReading("rapidocr", "华市翠湖园", 0.99, (0.9999,) * 5)
+    assert vote(_r("华莹市雄湖园", 0.9), short, "chinese_text", True,
+                True).confidence <= CONTRADICTED_CAP
     # A character Tesseract read in place of another, or a speck it added
     # that is no Chinese character, leaves RapidOCR's reading its band.
     for primary in ("孙干", "孙`飞"):
