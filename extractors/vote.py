@@ -119,7 +119,9 @@ def canonical(text: str, field_type: str) -> str:
     start, end = _content_span(flat, field_type)
     flat = flat[start:end]
     if field_type == "email":
-        return without_stray_dots(flat.lower())
+        # A capital I left after reading in context is undecided, an i or
+        # an l (`words.capital_i_read`): it is neither, and matches only an I.
+        return without_stray_dots("".join(c if c == "I" else c.lower() for c in flat))
     if field_type == "country":
         return flat.upper()  # CHN and chn are one code
     if field_type in ("date", "date_or_longterm"):

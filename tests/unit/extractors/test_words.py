@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from extractors.fields import well_formed
-from extractors.vote import read_in_context
+from extractors.vote import canonical, read_in_context
 from extractors.words import boundary_readings, capital_i_read, letters_kept, listed, spelled
 
 
@@ -56,6 +56,11 @@ def test_an_address_with_an_undecided_capital_i_goes_to_a_person() -> None:
         assert read_in_context(address) == address
         assert not well_formed("email", read_in_context(address))
     assert well_formed("email", read_in_context("Iucky123@qq.com"))
+    # An undecided I agrees with neither an i nor an l another look read.
+    assert canonical("Isuzuki@gmail.com", "email") not in (
+        canonical("isuzuki@gmail.com", "email"), canonical("lsuzuki@gmail.com", "email"))
+    # A capital I the words decide is a small letter like the rest.
+    assert canonical(read_in_context("SUZUKI@Gmail.com"), "email") == "suzuki@gmail.com"
 
 
 def test_an_initial_then_a_family_name_counts_as_spelled() -> None:
