@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 DIVISIONS_FILE = Path(__file__).resolve().parent / "reference" / "cn_divisions.json"
@@ -30,7 +30,7 @@ class DivisionNames:
     cities: frozenset[str]  # prefecture-level cities, and county-level ones (…市)
     counties: frozenset[str]  # districts, counties and county-level cities
 
-    @property
+    @cached_property  # asked for at every name an address reading may open with
     def longest(self) -> int:
         return max(map(len, self.provinces | self.cities | self.counties))
 

@@ -40,6 +40,5 @@ def division_prefix(text: str) -> int:
 
 def _ends(text: str, start: int, names: frozenset[str]) -> list[int]:
     """Where each name of `names` that `text` has at `start` ends."""
-    longest = divisions.names().longest
-    return [end for end in range(start + 2, min(len(text), start + longest) + 1)
-            if text[start:end] in names]
+    stop = min(len(text), start + divisions.names().longest)
+    return [end for end in range(start + 2, stop + 1) if text[start:end] in names]
